@@ -1,0 +1,55 @@
+# Every target bootstraps .venv from pyproject.toml first, so on a fresh machine
+# `make book` and `make test` are the only set-up commands needed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+BOOK_FLAGS := --warningiserror --keep-going
+
+.PHONY: help venv book test test-fast lab data release grade lint clean
+
+help:
+	@echo "make book       build the course website into _build/html (executes the notebooks)"
+	@echo "make test       run the whole test suite"
+	@echo "make test-fast  run the quick tests only (no notebooks, nbgrader or book build)"
+	@echo "make lab        open JupyterLab on the course"
+	@echo "make data       regenerate the synthetic data sets in data/"
+	@echo "make release    regenerate the student versions in exercises/release/"
+	@echo "make lint       check code style with ruff"
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "Python 3.11 or newer is needed (found: $$($(PYTHON) --version))."; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[book,test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
+	@echo
+	@echo "The course website is ready: $(CURDIR)/_build/html/index.html"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=$(CURDIR) notebooks/00_getting_started.ipynb
+
+data: $(STAMP)
+	$(BIN)/pmcourse data --out data
+
+release: $(STAMP)
+	$(BIN)/pmcourse release
+
+lint: $(STAMP)
+	$(BIN)/ruff check pmcourse tests exercises/nbgrader_config.py
+	$(BIN)/ruff format --check pmcourse tests
+
+clean:
+	rm -rf _build .pytest_cache

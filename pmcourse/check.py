@@ -1,0 +1,461 @@
+"""The feedback engine: instant, friendly checks of a learner's answers.
+
+A check takes the learner's answer (a value, or a function they wrote) and
+returns a :class:`CheckResult`. In a notebook the result shows a green ✅ or a
+red ❌ with a plain-language message and a hint; elsewhere it prints as plain
+text. Functions are run on fresh inputs, so a check tests what the function
+does, not one number. A check never shows the expected answer and never lets
+the learner's mistake end in a wall of traceback.
+
+The same engine serves the graded exercises: a hidden nbgrader test calls
+:meth:`CheckResult.assert_passed`, which raises ``AssertionError`` with the
+plain message when the answer is wrong.
+
+Subject-specific checks, with their own inputs and hints, live in
+:mod:`pmcourse.checks`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import html
+import io
+import math
+import numbers
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["CheckResult", "check_function", "check_value", "compare"]
+
+_MORE_TESTS = "This was a quick check; the graded version runs more tests."
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of one check, shown as ✅ or ❌ with a message and a hint.
+
+    Attributes
+    ----------
+    name : str
+        What was checked, such as ``"allele_frequency"``.
+    passed : bool
+        Whether the answer is right.
+    message : str
+        Plain-language feedback; never contains the expected answer.
+    hint : str
+        A nudge toward the next step, shown when the check fails.
+    quick : bool
+        True for the quick checks in learner notebooks, which remind the
+        learner that the graded version runs more tests.
+
+    Examples
+    --------
+    >>> result = CheckResult("p", False, "Not quite.", hint="Count alleles, not patients.")
+    >>> bool(result)
+    False
+    >>> print(result)
+    ❌ p: Not quite.
+    Hint: Count alleles, not patients.
+    This was a quick check; the graded version runs more tests.
+    """
+
+    name: str
+    passed: bool
+    message: str
+    hint: str = ""
+    quick: bool = True
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def _lines(self) -> list[str]:
+        lines = [f"{'✅' if self.passed else '❌'} {self.name}: {self.message}"]
+        if self.hint and not self.passed:
+            lines.append(f"Hint: {self.hint}")
+        if self.quick:
+            lines.append(_MORE_TESTS)
+        return lines
+
+    def __str__(self) -> str:
+        return "\n".join(self._lines())
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        colour, background, mark = (
+            ("#1b5e20", "#e8f5e9", "✅") if self.passed else ("#8e2400", "#fff3e0", "❌")
+        )
+        parts = [
+            f'<div role="status" class="pmcourse-check" style="border-left: 6px solid {colour};'
+            f" background: {background}; color: #1a1a1a; padding: 0.5em 0.8em;"
+            ' margin: 0.3em 0; border-radius: 4px;">',
+            f'<strong>{mark} {html.escape(self.name)}</strong>: {html.escape(self.message)}',
+        ]
+        if self.hint and not self.passed:
+            parts.append(
+                f"<details><summary>Hint</summary>{html.escape(self.hint)}</details>"
+            )
+        if self.quick:
+            parts.append(f'<div style="font-size: 0.85em; color: #444;">{_MORE_TESTS}</div>')
+        parts.append("</div>")
+        return "".join(parts)
+
+    def assert_passed(self) -> None:
+        """Raise ``AssertionError`` with the plain message if the check failed.
+
+        Used by graded (nbgrader) tests.
+        """
+        if not self.passed:
+            raise AssertionError(str(self))
+
+
+# --------------------------------------------------------------------------
+# Comparing one answer with the expected value
+# --------------------------------------------------------------------------
+
+
+def _describe(value: Any) -> str:
+    """A short, plain name for the kind of value a learner gave."""
+    if value is None:
+        return "nothing (None)"
+    if isinstance(value, bool | np.bool_):
+        return f"True/False ({value})"
+    if isinstance(value, str):
+        shown = value if len(value) <= 30 else value[:27] + "..."
+        return f'text ("{shown}")'
+    if isinstance(value, numbers.Number):
+        return "a number"
+    if isinstance(value, pd.DataFrame):
+        return f"a table with {value.shape[0]} rows and {value.shape[1]} columns"
+    if isinstance(value, pd.Series):
+        return f"a column of {len(value)} values"
+    if isinstance(value, np.ndarray):
+        return f"an array of {value.size} values"
+    if isinstance(value, list | tuple):
+        return f"a list of {len(value)} values"
+    if callable(value):
+        return "a function"
+    return f"a {type(value).__name__}"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
+
+
+def _compare_number(answer: Any, expected: float, tolerance: float) -> str | None:
+    if isinstance(answer, np.ndarray | pd.Series) and np.size(answer) == 1:
+        answer = np.asarray(answer).item()
+    if not _is_number(answer):
+        if isinstance(answer, str):
+            return (
+                f"Your answer is {_describe(answer)}, not a number. "
+                "Remove the quotation marks so Python sees a number."
+            )
+        return f"A single number is expected, but your answer is {_describe(answer)}."
+    if math.isnan(answer):
+        return (
+            "Your answer is NaN ('not a number'). This usually comes from "
+            "dividing 0 by 0 or from missing values in the data."
+        )
+    if math.isinf(answer):
+        return "Your answer is infinite. Did you divide by zero?"
+    if math.isclose(answer, expected, rel_tol=tolerance, abs_tol=tolerance):
+        return None
+    return "Your number is not the one expected."
+
+
+def _compare_sequence(answer: Any, expected: Sequence, tolerance: float) -> str | None:
+    if isinstance(answer, str) or not isinstance(answer, Iterable):
+        return f"A list of {len(expected)} values is expected, but your answer is {_describe(answer)}."
+    answer = list(answer)
+    if len(answer) != len(expected):
+        return f"Your answer has {len(answer)} values; {len(expected)} are expected."
+    wrong = [
+        position + 1
+        for position, (mine, theirs) in enumerate(zip(answer, expected, strict=True))
+        if compare(mine, theirs, tolerance=tolerance) is not None
+    ]
+    if wrong:
+        which = ", ".join(_ordinal(k) for k in wrong)
+        return f"The {which} value{'s are' if len(wrong) > 1 else ' is'} not right yet."
+    return None
+
+
+def _compare_series(answer: Any, expected: pd.Series, tolerance: float) -> str | None:
+    if isinstance(answer, pd.DataFrame):
+        return (
+            "A single column is expected, but your answer is a whole table. "
+            "Select one column with table['column name']."
+        )
+    if not isinstance(answer, pd.Series | np.ndarray | list):
+        return f"A column of {len(expected)} values is expected, but your answer is {_describe(answer)}."
+    values = np.asarray(answer)
+    if values.shape != (len(expected),):
+        return f"Your answer has {values.size} values; {len(expected)} are expected (one per row)."
+    if pd.api.types.is_bool_dtype(expected.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        return "Each value should be True or False."
+    if pd.api.types.is_numeric_dtype(expected.dtype) and not pd.api.types.is_bool_dtype(
+        expected.dtype
+    ):
+        try:
+            close = np.isclose(values.astype(float), expected.to_numpy(dtype=float),
+                               rtol=tolerance, atol=tolerance, equal_nan=True)
+        except (TypeError, ValueError):
+            return "Each value should be a number."
+    else:
+        close = values == expected.to_numpy()
+    n_wrong = int(np.size(close) - np.sum(close))
+    if n_wrong:
+        return f"{n_wrong} of {len(expected)} values are not right yet."
+    return None
+
+
+def _compare_text(answer: Any, expected: str) -> str | None:
+    if not isinstance(answer, str):
+        return f"Text is expected (in quotation marks), but your answer is {_describe(answer)}."
+    if answer == expected:
+        return None
+    if " ".join(answer.split()).casefold() == " ".join(expected.split()).casefold():
+        return "Nearly: check capital letters and spaces; the exact wording matters here."
+    return "Your text is not the one expected."
+
+
+def compare(answer: Any, expected: Any, *, tolerance: float = 1e-6) -> str | None:
+    """Compare an answer with the expected value; describe the problem, if any.
+
+    Parameters
+    ----------
+    answer : object
+        What the learner gave.
+    expected : object
+        The right answer: a number, text, True/False, a list or tuple, or a
+        pandas Series.
+    tolerance : float, default 1e-6
+        Relative and absolute tolerance for numbers.
+
+    Returns
+    -------
+    str or None
+        ``None`` when the answer is right, otherwise a plain sentence saying
+        what is wrong without giving the expected value away.
+
+    Examples
+    --------
+    >>> compare(0.25, 0.25) is None
+    True
+    >>> compare("0.25", 0.25)
+    'Your answer is text ("0.25"), not a number. Remove the quotation marks so Python sees a number.'
+    >>> compare((36, 48, 15), (36, 48, 16))
+    'The 3rd value is not right yet.'
+    """
+    if answer is Ellipsis:
+        return "You have not answered yet: replace the ... with your answer."
+    if answer is None:
+        return "Your answer is empty (None). If this is a function, did you forget `return`?"
+    if isinstance(expected, bool | np.bool_):
+        if not isinstance(answer, bool | np.bool_):
+            return f"True or False is expected, but your answer is {_describe(answer)}."
+        return None if bool(answer) == bool(expected) else "Not quite: think it through once more."
+    if _is_number(expected):
+        return _compare_number(answer, float(expected), tolerance)
+    if isinstance(expected, str):
+        return _compare_text(answer, expected)
+    if isinstance(expected, pd.Series):
+        return _compare_series(answer, expected, tolerance)
+    if isinstance(expected, list | tuple):
+        return _compare_sequence(answer, expected, tolerance)
+    raise TypeError(f"compare() cannot compare with {type(expected).__name__} yet.")
+
+
+def _ordinal(k: int) -> str:
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
+
+
+# --------------------------------------------------------------------------
+# The two kinds of check
+# --------------------------------------------------------------------------
+
+
+def check_value(
+    answer: Any,
+    expected: Any,
+    *,
+    name: str,
+    hint: str = "",
+    tolerance: float = 1e-6,
+    quick: bool = True,
+) -> CheckResult:
+    """Check a value the learner computed.
+
+    Parameters
+    ----------
+    answer : object
+        The learner's value.
+    expected : object
+        The right value (never shown to the learner).
+    name : str
+        What is being checked, as the learner knows it (a variable name).
+    hint : str, optional
+        Shown when the answer is wrong.
+    tolerance : float, default 1e-6
+        Relative and absolute tolerance for numbers.
+    quick : bool, default True
+        Whether to remind the learner that the graded version tests more.
+
+    Returns
+    -------
+    CheckResult
+
+    Examples
+    --------
+    >>> print(check_value(0.6, 0.6, name="p"))
+    ✅ p: Well done, that is right.
+    This was a quick check; the graded version runs more tests.
+    >>> print(check_value(float("nan"), 0.6, name="p", quick=False))
+    ❌ p: Your answer is NaN ('not a number'). This usually comes from dividing 0 by 0 or from missing values in the data.
+    """
+    problem = compare(answer, expected, tolerance=tolerance)
+    if problem is None:
+        return CheckResult(name, True, "Well done, that is right.", quick=quick)
+    return CheckResult(name, False, problem, hint=hint, quick=quick)
+
+
+def _explain_error(error: Exception) -> str:
+    """A plain-language account of an error raised inside the learner's code."""
+    kind = type(error).__name__
+    detail = str(error).splitlines()[0] if str(error) else ""
+    advice = {
+        "ZeroDivisionError": "Something was divided by zero: check what you divide by.",
+        "NameError": "A name is not defined: check the spelling, and run the cells above first.",
+        "TypeError": "A value has the wrong type, such as text where a number belongs.",
+        "KeyError": "A column or key was not found: check its exact spelling.",
+        "IndexError": "A position is outside the list or table.",
+        "AttributeError": "A name after a dot does not exist: check its spelling.",
+        "ValueError": "A value is not acceptable to the function it was given to.",
+    }.get(kind, "")
+    message = f"{kind}: {detail}" if detail else kind
+    return f"{message}. {advice}".strip()
+
+
+def _call_quietly(function: Callable, args: tuple) -> Any:
+    """Call the learner's function, hiding its warnings and stderr.
+
+    nbgrader scores a test cell that writes to stderr as failed, so a correct
+    answer that triggers, say, a pandas warning must not leak one.
+    """
+    with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+        warnings.simplefilter("ignore")
+        return function(*copy.deepcopy(args))
+
+
+def check_function(
+    function: Any,
+    reference: Callable,
+    cases: Iterable[tuple],
+    *,
+    name: str,
+    hint: str = "",
+    tolerance: float = 1e-6,
+    quick: bool = True,
+    show_inputs: bool = True,
+) -> CheckResult:
+    """Check a function the learner wrote by running it on test inputs.
+
+    Parameters
+    ----------
+    function : callable
+        The learner's function.
+    reference : callable
+        A correct function; its results are the expected values.
+    cases : iterable of tuple
+        Positional arguments for each test call. Each is deep-copied, so the
+        learner's function cannot change the inputs of the next call.
+    name : str
+        The function's name, as the learner knows it.
+    hint : str, optional
+        Shown when a result is wrong.
+    tolerance : float, default 1e-6
+        Relative and absolute tolerance for numbers.
+    quick : bool, default True
+        Whether to remind the learner that the graded version tests more.
+    show_inputs : bool, default True
+        Whether a failure message shows the input that failed. Inputs are
+        safe to show; expected results are never shown.
+
+    Returns
+    -------
+    CheckResult
+
+    Examples
+    --------
+    >>> def half(x):
+    ...     return x / 2
+    >>> print(check_function(half, lambda x: x / 2, [(1,), (4,)], name="half", quick=False))
+    ✅ half: Well done: your function gave the right result for all 2 test inputs.
+    >>> def broken(x):
+    ...     return x / 0
+    >>> print(check_function(broken, lambda x: x / 2, [(1,)], name="half", quick=False))
+    ❌ half: Your function stopped with an error on test input 1, half(1): ZeroDivisionError: division by zero. Something was divided by zero: check what you divide by.
+    """
+    if not callable(function):
+        return CheckResult(
+            name,
+            False,
+            f"A function is expected, but {name} is {_describe(function)}.",
+            hint=f"Define it with `def {name}(...):` and run that cell, then this one.",
+            quick=quick,
+        )
+    cases = [tuple(case) for case in cases]
+    for number, args in enumerate(cases, start=1):
+        shown = f", {name}({', '.join(_short_repr(a) for a in args)})" if show_inputs else ""
+        try:
+            result = _call_quietly(function, args)
+        except NotImplementedError:
+            return CheckResult(
+                name,
+                False,
+                "You have not written this function yet.",
+                hint="Replace the line `raise NotImplementedError()` with your own code.",
+                quick=quick,
+            )
+        except Exception as error:  # the learner's code may raise anything
+            return CheckResult(
+                name,
+                False,
+                f"Your function stopped with an error on test input {number}{shown}: "
+                f"{_explain_error(error)}",
+                hint=hint,
+                quick=quick,
+            )
+        problem = compare(result, reference(*copy.deepcopy(args)), tolerance=tolerance)
+        if problem is not None:
+            return CheckResult(
+                name,
+                False,
+                f"On test input {number}{shown}, the result is not right. {problem}",
+                hint=hint,
+                quick=quick,
+            )
+    return CheckResult(
+        name,
+        True,
+        f"Well done: your function gave the right result for all {len(cases)} test inputs.",
+        quick=quick,
+    )
+
+
+def _short_repr(value: Any) -> str:
+    if isinstance(value, pd.DataFrame):
+        return f"<table of {len(value)} rows>"
+    if isinstance(value, pd.Series):
+        return f"<column of {len(value)} values>"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -1,0 +1,406 @@
+"""Genotypes, allele and genotype frequencies, and Hardy-Weinberg equilibrium.
+
+Genotypes at one SNP are coded as the number of copies of the variant
+(alternative) allele a patient carries: 0, 1 or 2. Genotype counts follow the
+textbook letters: ``A`` is the reference allele and ``a`` the variant allele,
+so ``n_AA``, ``n_Aa`` and ``n_aa`` count the genotypes 0, 1 and 2, and the
+allele frequency ``p`` is the frequency of ``A``:
+
+    p = (2 n_AA + n_Aa) / (2 N),  q = 1 - p.
+
+Under Hardy-Weinberg equilibrium the expected genotype frequencies are p², 2pq
+and q²; the chi-square goodness-of-fit test has 1 degree of freedom (three
+classes, minus one, minus one estimated allele frequency).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from pmcourse.cohort import ANCESTRY_GROUPS, COURSE_SEED
+from pmcourse.reference import load_table
+
+__all__ = [
+    "GenotypeCounts",
+    "HardyWeinbergResult",
+    "allele_frequency",
+    "allele_frequencies_by_ancestry",
+    "carriers",
+    "expected_genotype_counts",
+    "genotype_counts",
+    "genotype_frequencies",
+    "genotype_labels",
+    "hardy_weinberg_test",
+    "make_genotypes",
+    "simulate_genotype_counts",
+    "snp_panel",
+    "variant_allele_frequency",
+]
+
+
+class GenotypeCounts(NamedTuple):
+    """Numbers of patients with each genotype at one SNP."""
+
+    n_AA: int
+    n_Aa: int
+    n_aa: int
+
+
+class HardyWeinbergResult(NamedTuple):
+    """Result of :func:`hardy_weinberg_test`."""
+
+    allele_frequency: float
+    """p, the frequency of allele A estimated from the observed counts."""
+    expected: tuple[float, float, float]
+    """Expected numbers of AA, Aa and aa patients under equilibrium."""
+    chi_square: float
+    """Chi-square statistic, the sum of (observed - expected)² / expected."""
+    p_value: float
+    """Probability of a chi-square at least this large under equilibrium (1 df)."""
+
+
+def snp_panel() -> pd.DataFrame:
+    """The named SNPs of the course with variant allele frequencies per ancestry.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per SNP: ``rsid``, ``gene``, ``allele_name`` (star allele),
+        ``hgvs_coding``, ``ref_allele``, ``alt_allele``, ``alt_allele_function``
+        and one column per ancestry group code (``EUR``, ``EA``, ``SSA``, ``AA``,
+        ``CSA``, ``LAT``) with the frequency of the variant allele.
+        ``attrs`` holds the source and version.
+
+    Examples
+    --------
+    >>> panel = snp_panel()
+    >>> panel["rsid"].tolist()[:2]
+    ['rs4244285', 'rs12248560']
+    >>> float(panel.set_index("rsid").loc["rs9923231", "EA"])
+    0.867
+    """
+    return load_table("snp_panel")
+
+
+def make_genotypes(cohort: pd.DataFrame, *, seed: int | None = COURSE_SEED) -> pd.DataFrame:
+    """Draw genotypes at the course's named SNPs for every patient of a cohort.
+
+    Each patient's two alleles are drawn independently from the variant allele
+    frequency of their ancestry group, so every group is in Hardy-Weinberg
+    equilibrium while frequencies differ between groups.
+
+    Parameters
+    ----------
+    cohort : pandas.DataFrame
+        A frame with ``patient_id`` and ``ancestry`` columns, such as
+        :func:`pmcourse.cohort.make_cohort` returns.
+    seed : int or None, default COURSE_SEED
+        Seed of the random generator; the same seed gives identical genotypes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``patient_id``, ``ancestry`` and one column per SNP of
+        :func:`snp_panel` named by its rsID, holding the number of copies of
+        the variant allele (0, 1 or 2).
+
+    Examples
+    --------
+    >>> from pmcourse.cohort import make_cohort
+    >>> genotypes = make_genotypes(make_cohort(4, seed=1), seed=1)
+    >>> list(genotypes.columns[:3])
+    ['patient_id', 'ancestry', 'rs4244285']
+    >>> sorted(set(genotypes["rs4244285"]) - {0, 1, 2})
+    []
+    """
+    missing = {"patient_id", "ancestry"} - set(cohort.columns)
+    if missing:
+        raise ValueError(
+            f"The cohort needs the column(s) {sorted(missing)}; it has {list(cohort.columns)}. "
+            "Use pmcourse.cohort.make_cohort() to make one."
+        )
+    unknown = set(cohort["ancestry"].astype(str)) - set(ANCESTRY_GROUPS)
+    if unknown:
+        raise ValueError(
+            f"Unknown ancestry group(s) {sorted(unknown)}; known: {', '.join(ANCESTRY_GROUPS)}."
+        )
+    rng = np.random.default_rng(seed)
+    panel = snp_panel()
+    ancestry = cohort["ancestry"].astype(str).to_numpy()
+    genotypes = pd.DataFrame(
+        {"patient_id": cohort["patient_id"].to_numpy(), "ancestry": cohort["ancestry"].to_numpy()}
+    )
+    for snp in panel.itertuples(index=False):
+        frequency_of = {code: getattr(snp, code) for code in ANCESTRY_GROUPS}
+        q = np.array([frequency_of[code] for code in ancestry], dtype=float)
+        genotypes[snp.rsid] = rng.binomial(2, q).astype(np.int64)
+    genotypes.attrs["note"] = "Synthetic data, not for clinical use."
+    return genotypes
+
+
+def _as_genotype_array(genotypes) -> np.ndarray:
+    """Genotypes as a float array of 0, 1, 2 or NaN (missing), with plain errors."""
+    values = np.asarray(genotypes, dtype=float) if not isinstance(genotypes, str) else None
+    if values is None or values.ndim != 1:
+        raise TypeError(
+            "Genotypes should be one column of numbers 0, 1 or 2 (copies of the variant "
+            f"allele), such as genotypes['rs4244285']; got {type(genotypes).__name__}."
+        )
+    observed = values[~np.isnan(values)]
+    bad = np.setdiff1d(observed, [0, 1, 2])
+    if bad.size:
+        raise ValueError(
+            "Genotypes must be 0, 1 or 2 copies of the variant allele; "
+            f"found {bad[:5].tolist()}."
+        )
+    return values
+
+
+def genotype_counts(genotypes) -> GenotypeCounts:
+    """Count patients with 0, 1 and 2 copies of the variant allele.
+
+    Missing genotypes (NaN) are left out.
+
+    Parameters
+    ----------
+    genotypes : array_like
+        Genotypes at one SNP coded 0, 1 or 2.
+
+    Returns
+    -------
+    GenotypeCounts
+        ``(n_AA, n_Aa, n_aa)``: reference homozygotes, heterozygotes and
+        variant homozygotes.
+
+    Examples
+    --------
+    >>> genotype_counts([0, 0, 1, 2, 1, 0])
+    GenotypeCounts(n_AA=3, n_Aa=2, n_aa=1)
+    """
+    values = _as_genotype_array(genotypes)
+    return GenotypeCounts(*(int(np.sum(values == k)) for k in (0, 1, 2)))
+
+
+def _check_counts(n_AA, n_Aa, n_aa) -> np.ndarray:
+    counts = np.array([n_AA, n_Aa, n_aa], dtype=float)
+    if np.any(np.isnan(counts)) or np.any(counts < 0):
+        raise ValueError(f"Genotype counts must be zero or more; got {counts.tolist()}.")
+    if counts.sum() == 0:
+        raise ValueError("There are no patients: all three genotype counts are 0.")
+    return counts
+
+
+def allele_frequency(n_AA: int, n_Aa: int, n_aa: int) -> float:
+    """Frequency p of allele A from genotype counts: (2 n_AA + n_Aa) / (2 N).
+
+    Examples
+    --------
+    >>> allele_frequency(36, 48, 16)
+    0.6
+    """
+    counts = _check_counts(n_AA, n_Aa, n_aa)
+    return float((2 * counts[0] + counts[1]) / (2 * counts.sum()))
+
+
+def variant_allele_frequency(genotypes) -> float:
+    """Frequency of the variant allele in genotypes coded 0, 1 or 2 (NaN ignored).
+
+    Examples
+    --------
+    >>> variant_allele_frequency([0, 1, 2, 1])
+    0.5
+    """
+    return 1.0 - allele_frequency(*genotype_counts(genotypes))
+
+
+def genotype_frequencies(n_AA: int, n_Aa: int, n_aa: int) -> tuple[float, float, float]:
+    """Share of patients with genotype AA, Aa and aa.
+
+    Examples
+    --------
+    >>> genotype_frequencies(36, 48, 16)
+    (0.36, 0.48, 0.16)
+    """
+    counts = _check_counts(n_AA, n_Aa, n_aa)
+    return tuple(float(x) for x in counts / counts.sum())
+
+
+def carriers(genotypes) -> pd.Series | np.ndarray:
+    """Which patients carry at least one copy of the variant allele.
+
+    Parameters
+    ----------
+    genotypes : pandas.Series or array_like
+        Genotypes at one SNP coded 0, 1 or 2.
+
+    Returns
+    -------
+    pandas.Series or numpy.ndarray of bool
+        True for heterozygous and homozygous carriers (same index as a Series
+        input); missing genotypes are False.
+
+    Examples
+    --------
+    >>> carriers([0, 1, 2, 0]).tolist()
+    [False, True, True, False]
+    """
+    values = _as_genotype_array(genotypes)
+    is_carrier = values >= 1
+    if isinstance(genotypes, pd.Series):
+        return pd.Series(is_carrier, index=genotypes.index, name=genotypes.name)
+    return is_carrier
+
+
+def genotype_labels(genotypes, ref_allele: str, alt_allele: str) -> list[str]:
+    """Write genotypes 0, 1, 2 with letters, such as ``'G/G'``, ``'G/A'``, ``'A/A'``.
+
+    Examples
+    --------
+    >>> genotype_labels([0, 1, 2], "G", "A")
+    ['G/G', 'G/A', 'A/A']
+    """
+    names = {0: f"{ref_allele}/{ref_allele}", 1: f"{ref_allele}/{alt_allele}",
+             2: f"{alt_allele}/{alt_allele}"}
+    values = _as_genotype_array(genotypes)
+    return [names[int(v)] if not np.isnan(v) else "./." for v in values]
+
+
+def allele_frequencies_by_ancestry(genotypes: pd.DataFrame, rsid: str) -> pd.Series:
+    """Variant allele frequency of one SNP in each ancestry group.
+
+    Parameters
+    ----------
+    genotypes : pandas.DataFrame
+        A frame from :func:`make_genotypes`.
+    rsid : str
+        Column of the SNP, such as ``'rs4244285'``.
+
+    Returns
+    -------
+    pandas.Series
+        Frequency per ancestry group code, named after the SNP.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"ancestry": ["EUR", "EUR", "EA", "EA"],
+    ...                       "rs1": [0, 1, 2, 1]})
+    >>> allele_frequencies_by_ancestry(frame, "rs1").to_dict()
+    {'EA': 0.75, 'EUR': 0.25}
+    """
+    if rsid not in genotypes.columns:
+        snps = [c for c in genotypes.columns if str(c).startswith("rs")]
+        raise ValueError(f"There is no SNP column {rsid!r}; the SNPs here are {snps}.")
+    grouped = genotypes.groupby(genotypes["ancestry"].astype(str))[rsid]
+    return grouped.apply(variant_allele_frequency).rename(rsid)
+
+
+def expected_genotype_counts(p: float, n_patients: int) -> tuple[float, float, float]:
+    """Expected numbers of AA, Aa and aa patients under Hardy-Weinberg equilibrium.
+
+    Parameters
+    ----------
+    p : float
+        Frequency of allele A, between 0 and 1.
+    n_patients : int
+        Number of patients.
+
+    Returns
+    -------
+    tuple of float
+        ``(p² N, 2pq N, q² N)``.
+
+    Examples
+    --------
+    >>> expected_genotype_counts(0.6, 100)
+    (36.0, 48.0, 16.0)
+    """
+    if not 0 <= p <= 1:
+        raise ValueError(f"An allele frequency must be between 0 and 1; got {p}.")
+    q = 1 - p
+    return tuple(float(round(x * n_patients, 10)) for x in (p * p, 2 * p * q, q * q))
+
+
+def hardy_weinberg_test(n_AA: int, n_Aa: int, n_aa: int) -> HardyWeinbergResult:
+    """Chi-square test of Hardy-Weinberg equilibrium at one SNP (1 degree of freedom).
+
+    Parameters
+    ----------
+    n_AA, n_Aa, n_aa : int
+        Observed numbers of patients with each genotype.
+
+    Returns
+    -------
+    HardyWeinbergResult
+        ``allele_frequency`` (p of A), ``expected`` counts, ``chi_square`` and
+        ``p_value``. A SNP where one allele is absent fits trivially
+        (chi-square 0, p-value 1).
+
+    Raises
+    ------
+    ValueError
+        If a count is negative or all counts are 0.
+
+    Examples
+    --------
+    >>> result = hardy_weinberg_test(36, 48, 16)
+    >>> result.expected
+    (36.0, 48.0, 16.0)
+    >>> result.chi_square, result.p_value
+    (0.0, 1.0)
+    >>> round(hardy_weinberg_test(50, 20, 30).chi_square, 2)
+    34.03
+    """
+    observed = _check_counts(n_AA, n_Aa, n_aa)
+    p = allele_frequency(*observed)
+    expected = np.array(expected_genotype_counts(p, observed.sum()))
+    present = expected > 0  # a class that cannot occur contributes nothing
+    chi_square = float(np.sum((observed[present] - expected[present]) ** 2 / expected[present]))
+    p_value = float(stats.chi2.sf(chi_square, df=1))
+    return HardyWeinbergResult(p, tuple(float(x) for x in expected), chi_square, p_value)
+
+
+def simulate_genotype_counts(
+    p: float, n_patients: int, *, inbreeding: float = 0.0, seed: int | None = None
+) -> GenotypeCounts:
+    """Draw genotype counts for a population with allele frequency p.
+
+    Parameters
+    ----------
+    p : float
+        Frequency of allele A, between 0 and 1.
+    n_patients : int
+        Number of patients to draw.
+    inbreeding : float, default 0.0
+        Heterozygote deficit F between 0 and 1. 0 is Hardy-Weinberg equilibrium;
+        larger values mimic inbreeding, mixing populations with different
+        frequencies (population structure) or heterozygotes miscalled as
+        homozygotes (genotyping error). Genotype frequencies are
+        p² + Fpq, 2pq(1 - F) and q² + Fpq.
+    seed : int or None
+        Seed of the random generator.
+
+    Returns
+    -------
+    GenotypeCounts
+
+    Examples
+    --------
+    >>> counts = simulate_genotype_counts(0.5, 1000, seed=1)
+    >>> sum(counts)
+    1000
+    >>> simulate_genotype_counts(0.5, 1000, inbreeding=1.0, seed=1).n_Aa
+    0
+    """
+    if not 0 <= p <= 1:
+        raise ValueError(f"An allele frequency must be between 0 and 1; got {p}.")
+    if not 0 <= inbreeding <= 1:
+        raise ValueError(f"inbreeding must be between 0 and 1; got {inbreeding}.")
+    q = 1 - p
+    shares = np.array([p * p + inbreeding * p * q, 2 * p * q * (1 - inbreeding),
+                       q * q + inbreeding * p * q])
+    counts = np.random.default_rng(seed).multinomial(int(n_patients), shares / shares.sum())
+    return GenotypeCounts(*(int(c) for c in counts))
