@@ -1,0 +1,81 @@
+"""Interactive demos: ipywidgets sliders over plain, tested functions.
+
+Each demo is an ``update_*`` function that takes the slider values and draws
+one figure, wrapped by ``ipywidgets.interactive``. The update functions work
+without widgets, so they are tested and benchmarked on their own.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+from pmcourse.genetics import simulate_genotype_counts
+from pmcourse.plots import plot_hardy_weinberg
+
+__all__ = ["hardy_weinberg_explorer", "update_hardy_weinberg"]
+
+
+def update_hardy_weinberg(
+    p: float = 0.7, n_patients: int = 500, heterozygote_deficit: float = 0.0, *, seed: int = 1
+) -> Figure:
+    """Draw genotype counts for the given settings and compare them with HWE.
+
+    Parameters
+    ----------
+    p : float, default 0.7
+        Frequency of allele A in the population.
+    n_patients : int, default 500
+        Number of patients genotyped.
+    heterozygote_deficit : float, default 0.0
+        Share of the expected heterozygotes that are missing (F): 0 is
+        equilibrium; larger values mimic inbreeding, population structure or
+        genotyping errors.
+    seed : int, default 1
+        Seed of the random draw, fixed so moving one slider changes one thing.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> figure = update_hardy_weinberg(0.5, 200, 0.3)
+    >>> figure.axes[0].get_xlabel()
+    'genotype (A = reference allele, a = variant allele)'
+    >>> plt.close(figure)
+    """
+    counts = simulate_genotype_counts(p, n_patients, inbreeding=heterozygote_deficit, seed=seed)
+    figure, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
+    plot_hardy_weinberg(*counts, ax=ax)
+    return figure
+
+
+def _show(p: float, n_patients: int, heterozygote_deficit: float) -> None:
+    figure = update_hardy_weinberg(p, n_patients, heterozygote_deficit)
+    plt.show()
+    plt.close(figure)
+
+
+def hardy_weinberg_explorer():
+    """The Hardy-Weinberg explorer: sliders for p, sample size and heterozygote deficit.
+
+    Returns
+    -------
+    ipywidgets.interactive
+        Display it in a notebook (make it the last line of a cell).
+    """
+    import ipywidgets as widgets  # imported here: widgets are only needed in a notebook
+
+    style = {"description_width": "initial"}
+    layout = widgets.Layout(width="420px")
+    return widgets.interactive(
+        _show,
+        p=widgets.FloatSlider(value=0.7, min=0.0, max=1.0, step=0.01, style=style,
+                              layout=layout, description="allele frequency p(A)"),
+        n_patients=widgets.IntSlider(value=500, min=20, max=5000, step=20, style=style,
+                                     layout=layout, description="patients genotyped"),
+        heterozygote_deficit=widgets.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.05,
+                                                 style=style, layout=layout,
+                                                 description="heterozygote deficit F"),
+    )
