@@ -54,7 +54,7 @@ def plot_hardy_weinberg(n_AA: int, n_Aa: int, n_aa: int, *, ax: Axes | None = No
     Examples
     --------
     >>> ax = plot_hardy_weinberg(36, 48, 16)
-    >>> [bar.get_height() for bar in ax.patches]
+    >>> [float(bar.get_height()) for bar in ax.patches]
     [36.0, 48.0, 16.0, 36.0, 48.0, 16.0]
     >>> plt.close(ax.figure)
     """
