@@ -126,8 +126,6 @@ def _restore_types(frame: pd.DataFrame) -> pd.DataFrame:
     for column, levels in categories.items():
         if column in frame.columns:
             frame[column] = pd.Categorical(frame[column], categories=levels)
-    if "patient_id" in frame.columns:
-        frame["patient_id"] = frame["patient_id"].astype(object)
     return frame
 
 

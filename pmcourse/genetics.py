@@ -132,7 +132,7 @@ def make_genotypes(cohort: pd.DataFrame, *, seed: int | None = COURSE_SEED) -> p
     panel = snp_panel()
     ancestry = cohort["ancestry"].astype(str).to_numpy()
     genotypes = pd.DataFrame(
-        {"patient_id": cohort["patient_id"].to_numpy(), "ancestry": cohort["ancestry"].to_numpy()}
+        {"patient_id": cohort["patient_id"].array, "ancestry": cohort["ancestry"].array}
     )
     for snp in panel.itertuples(index=False):
         frequency_of = {code: getattr(snp, code) for code in ANCESTRY_GROUPS}

@@ -1,0 +1,138 @@
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pmcourse.check import CheckResult, check_function, check_value, compare
+
+
+def reference(n_AA, n_Aa, n_aa):
+    return (2 * n_AA + n_Aa) / (2 * (n_AA + n_Aa + n_aa))
+
+
+CASES = [(36, 48, 16), (10, 0, 90), (1, 2, 3)]
+
+
+def test_right_value_passes_and_reminds_of_more_tests():
+    result = check_value(0.6, 0.6, name="p")
+    assert result.passed and bool(result)
+    assert "graded version runs more tests" in str(result)
+    assert "✅" in result._repr_html_()
+
+
+@pytest.mark.parametrize(
+    ("answer", "words"),
+    [
+        (..., "not answered yet"),
+        (None, "empty"),
+        ("0.6", "text"),
+        (float("nan"), "NaN"),
+        (math.inf, "infinite"),
+        ([0.6, 0.4], "single number"),
+        (True, "single number"),
+        (0.61, "not the one expected"),
+    ],
+)
+def test_wrong_values_get_plain_messages_without_the_answer(answer, words):
+    result = check_value(answer, 0.6, name="p", hint="Count alleles.")
+    assert not result.passed
+    assert words in result.message
+    assert "0.6" not in result.message.replace('"0.6"', "")
+    assert "Hint: Count alleles." in str(result)
+
+
+def test_html_escapes_learner_text():
+    result = check_value("<script>", 1.0, name="x")
+    assert "<script>" not in result._repr_html_()
+
+
+def test_sequences_name_the_wrong_position():
+    assert compare((1, 2, 3), (1, 2, 4)) == "The 3rd value is not right yet."
+    assert "3 are expected" in compare((1, 2), (1, 2, 3))
+
+
+def test_series_compare_shape_and_values():
+    expected = pd.Series([True, False, True])
+    assert compare(pd.Series([True, False, True]), expected) is None
+    assert "1 of 3" in compare(pd.Series([True, True, True]), expected)
+    assert "3 are expected" in compare(pd.Series([True]), expected)
+    assert "True or False" in compare(pd.Series([1, 0, 1]), expected)
+    assert "whole table" in compare(pd.DataFrame({"a": [1, 0, 1]}), expected)
+
+
+def test_text_near_miss_mentions_capitals():
+    assert "capital" in compare("poor metabolizer", "Poor Metabolizer")
+
+
+def test_right_function_passes_on_every_case():
+    result = check_function(reference, reference, CASES, name="allele_frequency")
+    assert result.passed
+    assert "3 test inputs" in result.message
+
+
+def test_hard_coded_function_fails():
+    def hard_coded(n_AA, n_Aa, n_aa):
+        return 0.6
+
+    result = check_function(hard_coded, reference, CASES, name="allele_frequency")
+    assert not result.passed
+    assert "test input 2" in result.message
+
+
+def test_function_that_raises_is_explained_without_traceback():
+    def broken(n_AA, n_Aa, n_aa):
+        return n_AA / 0
+
+    result = check_function(broken, reference, CASES, name="allele_frequency")
+    assert not result.passed
+    assert "ZeroDivisionError" in result.message
+    assert "Traceback" not in str(result)
+
+
+def test_not_implemented_means_not_written_yet():
+    def stub(n_AA, n_Aa, n_aa):
+        raise NotImplementedError()
+
+    result = check_function(stub, reference, CASES, name="allele_frequency")
+    assert "not written this function yet" in result.message
+
+
+def test_a_value_where_a_function_belongs():
+    result = check_function(0.6, reference, CASES, name="allele_frequency")
+    assert not result.passed
+    assert "def allele_frequency" in result.hint
+
+
+def test_learner_cannot_change_the_inputs_of_later_cases():
+    frames = [(pd.Series([0, 1, 2]),), (pd.Series([2, 2, 2]),)]
+
+    def mutating(genotypes):
+        total = genotypes.sum()
+        genotypes[:] = 0
+        return total
+
+    result = check_function(mutating, lambda g: g.sum(), frames, name="total")
+    assert result.passed
+
+
+def test_learner_warnings_and_stderr_do_not_leak(capfd):
+    def noisy(x):
+        warnings.warn("careful", RuntimeWarning, stacklevel=1)
+        return np.float64(x) / 2
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert check_function(noisy, lambda x: x / 2, [(1,)], name="half").passed
+    assert capfd.readouterr().err == ""
+
+
+def test_assert_passed_raises_plain_assertion():
+    with pytest.raises(AssertionError, match="not the one expected"):
+        check_value(1, 2, name="x", quick=False).assert_passed()
+    check_value(2, 2, name="x").assert_passed()
+
+
+def test_result_is_a_value_object():
+    assert CheckResult("x", True, "ok") == CheckResult("x", True, "ok")

@@ -1,0 +1,33 @@
+"""environment.yml (Binder, conda) must list what pyproject.toml installs."""
+
+import tomllib
+
+import yaml
+
+
+def _normalise(requirement: str) -> str:
+    return requirement.replace(" ", "").lower()
+
+
+def test_environment_matches_pyproject(root):
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    wanted = project["dependencies"] + project["optional-dependencies"]["book"]
+    environment = yaml.safe_load((root / "environment.yml").read_text())
+    pip_section = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
+    listed = [r for r in pip_section if not r.startswith("-e")]
+    assert sorted(map(_normalise, listed)) == sorted(map(_normalise, wanted))
+    assert "-e ." in pip_section, "Binder must install the pmcourse package itself"
+
+
+def test_python_version_agrees(root):
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    environment = yaml.safe_load((root / "environment.yml").read_text())
+    assert f"python{project['requires-python']}" in environment["dependencies"]
+
+
+def test_jupyter_book_stays_below_2(root):
+    # Jupyter Book 2 downloads its theme at build time and cannot build offline.
+    optional = tomllib.loads((root / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]
+    assert any(r.replace(" ", "") == "jupyter-book>=1.0.4,<2" for r in optional["book"])

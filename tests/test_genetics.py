@@ -1,0 +1,110 @@
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from pmcourse import genetics
+from pmcourse.cohort import make_cohort
+
+
+@pytest.fixture(scope="module")
+def genotypes():
+    return genetics.make_genotypes(make_cohort(20_000, seed=5), seed=6)
+
+
+def test_genotypes_are_reproducible():
+    cohort = make_cohort(200, seed=1)
+    pd.testing.assert_frame_equal(
+        genetics.make_genotypes(cohort, seed=2), genetics.make_genotypes(cohort, seed=2)
+    )
+    assert not genetics.make_genotypes(cohort, seed=2).equals(
+        genetics.make_genotypes(cohort, seed=3)
+    )
+
+
+def test_genotype_frequencies_follow_the_panel(genotypes):
+    panel = genetics.snp_panel().set_index("rsid")
+    for rsid in ["rs4244285", "rs9923231"]:
+        observed = genetics.allele_frequencies_by_ancestry(genotypes, rsid)
+        for group in ["EUR", "CSA"]:
+            assert observed[group] == pytest.approx(panel.loc[rsid, group], abs=0.03)
+
+
+def test_each_group_is_in_equilibrium(genotypes):
+    eur = genotypes[genotypes["ancestry"] == "EUR"]
+    result = genetics.hardy_weinberg_test(*genetics.genotype_counts(eur["rs9923231"]))
+    assert result.p_value > 0.001
+
+
+def test_panel_has_source_and_six_snps():
+    panel = genetics.snp_panel()
+    assert len(panel) == 6
+    assert "CPIC" in panel.attrs["source"]
+    assert panel[["EUR", "EA", "SSA", "AA", "CSA", "LAT"]].stack().between(0, 1).all()
+
+
+def test_allele_frequency_formula():
+    # p = (2 N_AA + N_Aa) / 2N from reference/genetics.md
+    assert genetics.allele_frequency(10, 20, 70) == pytest.approx(40 / 200)
+    assert genetics.variant_allele_frequency([0, 0, 1, 2, np.nan]) == pytest.approx(3 / 8)
+
+
+def test_genotype_counts_ignore_missing():
+    assert genetics.genotype_counts(pd.Series([0, 1, np.nan, 2, 2])) == (1, 1, 2)
+
+
+def test_hardy_weinberg_matches_scipy_chisquare():
+    observed = np.array([298, 489, 213])
+    result = genetics.hardy_weinberg_test(*observed)
+    p = (2 * 298 + 489) / 2000
+    expected = np.array([p * p, 2 * p * (1 - p), (1 - p) ** 2]) * 1000
+    reference = stats.chisquare(observed, expected, ddof=1)  # 3 - 1 - 1 = 1 df
+    assert result.expected == pytest.approx(tuple(expected))
+    assert result.chi_square == pytest.approx(reference.statistic)
+    assert result.p_value == pytest.approx(reference.pvalue)
+
+
+def test_hardy_weinberg_critical_value():
+    # a chi-square of 3.841 with 1 df is the 5% critical value (reference/genetics.md)
+    assert stats.chi2.sf(3.841, df=1) == pytest.approx(0.05, abs=1e-4)
+
+
+def test_monomorphic_snp_fits_trivially():
+    result = genetics.hardy_weinberg_test(100, 0, 0)
+    assert (result.chi_square, result.p_value) == (0.0, 1.0)
+
+
+@pytest.mark.parametrize("counts", [(0, 0, 0), (-1, 5, 5), (np.nan, 1, 1)])
+def test_bad_counts_are_rejected(counts):
+    with pytest.raises(ValueError):
+        genetics.hardy_weinberg_test(*counts)
+
+
+def test_bad_genotypes_give_plain_errors():
+    with pytest.raises(ValueError, match="0, 1 or 2"):
+        genetics.genotype_counts([0, 3])
+    with pytest.raises(TypeError, match="one column"):
+        genetics.genotype_counts("0,1,2")
+
+
+def test_heterozygote_deficit_is_detected():
+    counts = genetics.simulate_genotype_counts(0.5, 2000, inbreeding=0.3, seed=4)
+    assert genetics.hardy_weinberg_test(*counts).p_value < 1e-6
+    in_equilibrium = genetics.simulate_genotype_counts(0.5, 2000, seed=4)
+    assert genetics.hardy_weinberg_test(*in_equilibrium).p_value > 0.001
+
+
+def test_pooling_groups_breaks_equilibrium(genotypes):
+    # Wahlund effect: EUR and EA differ strongly at VKORC1 -1639 (0.41 vs 0.87)
+    pooled = genotypes[genotypes["ancestry"].isin(["EUR", "EA"])]["rs9923231"]
+    assert genetics.hardy_weinberg_test(*genetics.genotype_counts(pooled)).p_value < 0.01
+
+
+def test_carriers_keeps_the_index():
+    series = pd.Series([0, 1, 2], index=["a", "b", "c"])
+    assert genetics.carriers(series).to_dict() == {"a": False, "b": True, "c": True}
+
+
+def test_make_genotypes_rejects_a_frame_without_ancestry():
+    with pytest.raises(ValueError, match="ancestry"):
+        genetics.make_genotypes(pd.DataFrame({"patient_id": ["PM-000001"]}))
