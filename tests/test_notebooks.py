@@ -1,0 +1,74 @@
+"""Every learner notebook and exercise master runs top to bottom on a fresh kernel."""
+
+import json
+import re
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from conftest import ROOT
+
+LEARNER_NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+HEADER_FIELDS = ("objectives", "prerequisites", "estimated_time_minutes", "audience")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", LEARNER_NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_runs_on_a_fresh_kernel(path):
+    notebook = nbformat.read(path, as_version=4)
+    NotebookClient(notebook, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    errors = [
+        output for cell in notebook.cells if cell.cell_type == "code"
+        for output in cell.outputs if output.output_type == "error"
+    ]
+    assert not errors
+    stderr = [
+        output.text for cell in notebook.cells if cell.cell_type == "code"
+        for output in cell.outputs if output.get("name") == "stderr"
+    ]
+    assert not stderr, f"{path.name} writes warnings: {stderr[:2]}"
+
+
+@pytest.mark.parametrize("path", LEARNER_NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_committed_without_outputs(path):
+    for cell in json.loads(path.read_text())["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None
+
+
+@pytest.mark.parametrize("path", LEARNER_NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_has_a_module_header_and_key_points(path):
+    notebook = nbformat.read(path, as_version=4)
+    metadata = notebook.metadata["pmcourse"]
+    for field in HEADER_FIELDS:
+        assert metadata.get(field), f"{path.name}: metadata lacks {field}"
+    header = notebook.cells[0].source
+    assert header.startswith("# ")
+    for label in ("Learning objectives", "Prerequisites", "Estimated time", "Audience"):
+        assert label in header, f"{path.name}: header lacks {label}"
+    for objective in metadata["objectives"]:
+        assert objective in header
+    markdown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    assert "## Key points" in markdown and "## Further reading" in markdown
+    assert len(re.findall(r"^# ", markdown, flags=re.MULTILINE)) == 1
+
+
+@pytest.mark.parametrize("path", LEARNER_NOTEBOOKS, ids=lambda p: p.name)
+def test_learner_cells_are_short(path):
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            assert len(cell.source.splitlines()) <= 12, cell.source
+
+
+def test_every_glossary_link_is_defined(root):
+    glossary = (root / "book" / "glossary.md").read_text()
+    defined = {line.strip().lower() for line in glossary.splitlines()
+               if line and not line.startswith((" ", "#", "`", ":"))}
+    for path in LEARNER_NOTEBOOKS:
+        for term in re.findall(r"\{term\}`([^`]+)`", path.read_text()):
+            target = re.search(r"<([^>]+)>", term)
+            name = (target.group(1) if target else term).strip().lower()
+            assert name in defined, f"{path.name} links to undefined glossary term {name!r}"
