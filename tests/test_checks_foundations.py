@@ -1,0 +1,287 @@
+"""Tests of the instant checks for modules 0 and 1 (pmcourse.checks.foundations)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pmcourse import datasets, genetics
+from pmcourse.check import CheckResult
+from pmcourse.checks import foundations as checks
+
+# --------------------------------------------------------------------------
+# Expected values, computed independently of the checks
+# --------------------------------------------------------------------------
+
+GENOTYPES = datasets.load("genotypes")
+COHORT = datasets.load("cohort")
+EUR = GENOTYPES[GENOTYPES["ancestry"] == "EUR"]
+
+
+def _q(column: pd.Series) -> float:
+    n_AA, n_Aa, n_aa = genetics.genotype_counts(column)
+    return (n_Aa + 2 * n_aa) / (2 * (n_AA + n_Aa + n_aa))
+
+
+N_NORTH = int((COHORT["region"] == "North Denmark").sum())
+Q_EUR = _q(EUR["rs4244285"])
+P_COHORT = 1 - _q(GENOTYPES["rs4244285"])
+VKORC1 = genetics.genotype_counts(GENOTYPES["rs9923231"])
+HWE = genetics.hardy_weinberg_test(*VKORC1)
+N_CARRIERS = int((GENOTYPES["rs4244285"] >= 1).sum())
+
+
+def _right_allele_frequency(n_AA, n_Aa, n_aa):
+    return (2 * n_AA + n_Aa) / (2 * (n_AA + n_Aa + n_aa))
+
+
+def _right_expected_counts(p, n_patients):
+    q = 1 - p
+    return (p * p * n_patients, 2 * p * q * n_patients, q * q * n_patients)
+
+
+def _right_chi_square(observed, expected):
+    return sum((o - e) ** 2 / e for o, e in zip(observed, expected, strict=True))
+
+
+def _right_carriers(genotypes):
+    return genotypes >= 1
+
+
+def _raises(*args):
+    return 1 / 0
+
+
+def _not_implemented(*args):
+    raise NotImplementedError()
+
+
+def _returns_ellipsis(*args):
+    return ...
+
+
+def _shown(value) -> list[str]:
+    """Ways an expected value could leak into a message."""
+    if isinstance(value, int | np.integer):
+        return [str(int(value))]
+    return [f"{value:.3f}", f"{value:.4f}", repr(float(value))]
+
+
+# Each entry: check, right value answer, right function answer (or None), expected
+# values that must never appear in a message.
+CHECKS = {
+    "patients_in_region": (checks.patients_in_region, N_NORTH, None, [N_NORTH]),
+    "variant_allele_frequency": (checks.variant_allele_frequency, Q_EUR, None, [Q_EUR]),
+    "allele_frequency": (checks.allele_frequency, P_COHORT, _right_allele_frequency, [P_COHORT]),
+    "expected_counts": (
+        checks.expected_counts,
+        HWE.expected,
+        _right_expected_counts,
+        list(HWE.expected),
+    ),
+    "chi_square": (checks.chi_square, HWE.chi_square, _right_chi_square, [HWE.chi_square]),
+    "carriers": (checks.carriers, N_CARRIERS, _right_carriers, [N_CARRIERS]),
+}
+NAMES = list(CHECKS)
+WITH_FUNCTION = [name for name in NAMES if CHECKS[name][2] is not None]
+
+
+def _assert_failed_quietly(result: CheckResult, name: str) -> None:
+    assert isinstance(result, CheckResult)
+    assert not result.passed
+    assert str(result).startswith("❌")
+    assert result.message.strip()
+    for expected in CHECKS[name][3]:
+        for text in _shown(expected):
+            assert text not in str(result), (name, text, str(result))
+            assert text not in result._repr_html_()
+
+
+# --------------------------------------------------------------------------
+# Right answers pass
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_right_value_passes(name):
+    check, value, _, _ = CHECKS[name]
+    result = check(value)
+    assert result.passed, str(result)
+    assert str(result).startswith("✅")
+
+
+@pytest.mark.parametrize("name", WITH_FUNCTION)
+def test_right_function_passes(name):
+    check, _, function, _ = CHECKS[name]
+    assert check(function).passed
+
+
+def test_numpy_and_rounded_answers_pass():
+    assert checks.variant_allele_frequency(np.float64(round(Q_EUR, 3))).passed
+    assert checks.allele_frequency(np.array([P_COHORT])).passed
+    assert checks.expected_counts(np.array(HWE.expected)).passed
+    assert checks.expected_counts([round(x, 1) for x in HWE.expected]).passed
+    assert checks.carriers(np.int64(N_CARRIERS)).passed
+    assert checks.carriers(GENOTYPES["rs4244285"] >= 1).passed
+    assert checks.carriers(genetics.carriers).passed
+    assert checks.expected_counts(genetics.expected_genotype_counts).passed
+
+
+# --------------------------------------------------------------------------
+# Hard-coded answers and wrong inputs fail with a plain message
+# --------------------------------------------------------------------------
+
+
+def test_hard_coded_functions_fail():
+    """Functions that only return the notebook's numbers fail on fresh inputs."""
+    cases = {
+        "allele_frequency": lambda n_AA, n_Aa, n_aa: P_COHORT,
+        "expected_counts": lambda p, n_patients: HWE.expected,
+        "chi_square": lambda observed, expected: HWE.chi_square,
+        "carriers": lambda genotypes: GENOTYPES["rs4244285"] >= 1,
+    }
+    for name, function in cases.items():
+        _assert_failed_quietly(CHECKS[name][0](function), name)
+
+
+WRONG_ANSWERS = {
+    "text": "0.25",
+    "None": None,
+    "list": [1, 2],
+    "NaN": float("nan"),
+    "infinity": math.inf,
+    "True": True,
+    "Ellipsis": ...,
+    "table": pd.DataFrame({"a": [1, 2, 3]}),
+}
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("kind", list(WRONG_ANSWERS))
+def test_wrong_types_fail_quietly(name, kind):
+    _assert_failed_quietly(CHECKS[name][0](WRONG_ANSWERS[kind]), name)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_ellipsis_says_not_answered(name):
+    result = CHECKS[name][0](...)
+    assert "not answered yet" in result.message
+
+
+@pytest.mark.parametrize("name", WITH_FUNCTION)
+@pytest.mark.parametrize(
+    "function", [_raises, _not_implemented, _returns_ellipsis, lambda *args: None]
+)
+def test_broken_functions_fail_quietly(name, function, capsys):
+    _assert_failed_quietly(CHECKS[name][0](function), name)
+    captured = capsys.readouterr()
+    assert captured.err == ""
+
+
+def test_not_implemented_message():
+    result = checks.allele_frequency(_not_implemented)
+    assert "not written this function yet" in result.message
+
+
+def test_function_with_wrong_signature_fails_quietly():
+    result = checks.allele_frequency(lambda counts: 0.5)
+    _assert_failed_quietly(result, "allele_frequency")
+    assert "TypeError" in result.message
+
+
+# --------------------------------------------------------------------------
+# Hints tuned to common mistakes
+# --------------------------------------------------------------------------
+
+
+def _hint(check, answer) -> str:
+    result = check(answer)
+    assert not result.passed
+    return result.hint
+
+
+def test_region_hints():
+    assert "every patient" in _hint(checks.patients_in_region, len(COHORT))
+    result = checks.patients_in_region(COHORT[COHORT["region"] == "North Denmark"])
+    assert "len(" in result.message
+    _assert_failed_quietly(result, "patients_in_region")
+
+
+def test_variant_allele_frequency_hints():
+    n_AA, n_Aa, n_aa = genetics.genotype_counts(EUR["rs4244285"])
+    n = n_AA + n_Aa + n_aa
+    check = checks.variant_allele_frequency
+    assert "twice the number of patients" in _hint(check, (n_Aa + 2 * n_aa) / n)
+    assert "reference allele" in _hint(check, 1 - Q_EUR)
+    assert "share of patients" in _hint(check, (n_Aa + n_aa) / n)
+    assert "count them twice" in _hint(check, (n_Aa + n_aa) / (2 * n))
+    assert "percentage" in _hint(check, 100 * Q_EUR)
+    assert "between 0 and 1" in _hint(check, 3.5)
+
+
+def test_allele_frequency_function_hints():
+    check = checks.allele_frequency
+    assert "2 * (n_AA + n_Aa + n_aa)" in _hint(
+        check, lambda n_AA, n_Aa, n_aa: (2 * n_AA + n_Aa) / (n_AA + n_Aa + n_aa)
+    )
+    assert "variant allele" in _hint(
+        check, lambda n_AA, n_Aa, n_aa: (n_Aa + 2 * n_aa) / (2 * (n_AA + n_Aa + n_aa))
+    )
+    assert "brackets" in _hint(
+        check, lambda n_AA, n_Aa, n_aa: 2 * n_AA + n_Aa / (2 * (n_AA + n_Aa + n_aa))
+    )
+
+
+def test_expected_counts_hints():
+    p = HWE.allele_frequency
+    n = sum(VKORC1)
+    check = checks.expected_counts
+    assert "frequencies" in _hint(check, (p * p, 2 * p * (1 - p), (1 - p) ** 2))
+    assert "order" in _hint(check, HWE.expected[::-1])
+    assert "2 in 2pq" in _hint(check, (p * p * n, p * (1 - p) * n, (1 - p) ** 2 * n))
+    assert "observed" in _hint(check, tuple(VKORC1))
+    assert "2pq" in _hint(check, lambda p, n: (p * p * n, p * (1 - p) * n, (1 - p) ** 2 * n))
+
+
+def test_chi_square_hints():
+    check = checks.chi_square
+    assert "p-value" in _hint(check, HWE.p_value)
+    assert "negative" in _hint(check, -2.0)
+    assert "cancel" in _hint(check, 0.0)
+    assert "expected count" in _hint(
+        check, lambda o, e: sum((a - b) ** 2 for a, b in zip(o, e, strict=True))
+    )
+
+
+def test_carriers_hints():
+    n_AA, n_Aa, n_aa = genetics.genotype_counts(GENOTYPES["rs4244285"])
+    check = checks.carriers
+    assert "Homozygous" in _hint(check, n_Aa)
+    assert "Heterozygous" in _hint(check, n_aa)
+    assert "alleles" in _hint(check, n_Aa + 2 * n_aa)
+    assert "Homozygous" in _hint(check, lambda g: g == 1)
+    mask = GENOTYPES["rs4244285"] == 1
+    _assert_failed_quietly(check(mask), "carriers")
+
+
+def test_hints_never_contain_expected_values():
+    for name in NAMES:
+        check, value, _, hidden = CHECKS[name]
+        wrong = [v * 1.5 for v in value] if isinstance(value, tuple) else value * 1.5 + 1
+        _assert_failed_quietly(check(wrong), name)
+
+
+def test_other_situations_can_be_checked():
+    """Keyword options choose another SNP or group, and wrong names fail loudly."""
+    q_cohort = _q(GENOTYPES["rs4244285"])
+    assert checks.variant_allele_frequency(q_cohort, ancestry=None).passed
+    assert checks.variant_allele_frequency(
+        _q(GENOTYPES["rs9923231"]), rsid="rs9923231", ancestry=None
+    ).passed
+    with pytest.raises(ValueError, match="no SNP"):
+        checks.carriers(1, rsid="rs0")
+    with pytest.raises(ValueError, match="Unknown region"):
+        checks.patients_in_region(1, region="Atlantis")
