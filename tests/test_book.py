@@ -56,7 +56,7 @@ def test_every_page_is_built(built_site):
 def test_module_pages_show_executed_outputs(built_site):
     for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
         page = (built_site / "notebooks" / f"{notebook.stem}.html").read_text()
-        assert "cell_output" in page, f"{notebook.name} was not executed"
+        assert 'class="cell_output' in page, f"{notebook.name} was not executed"
         assert "Traceback" not in page
     foundations = (built_site / "notebooks" / "01_foundations.html").read_text()
     assert re.search(r'<img[^>]+src="[^"]+\.png"', foundations), "no figure on module 1"
@@ -67,7 +67,7 @@ def test_released_exercise_is_shown_unexecuted_and_without_solutions(built_site)
     release = built_site / "exercises" / "release" / "01_foundations" / "01_foundations.html"
     page = release.read_text()
     assert "NotImplementedError" in page
-    assert "cell_output" not in page
+    assert 'class="cell_output' not in page
     assert "BEGIN SOLUTION" not in page and "HIDDEN TESTS" not in page
     assert not (built_site / "exercises" / "source").exists()
     assert not list(built_site.rglob("*source*01_foundations*"))
