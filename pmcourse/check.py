@@ -173,7 +173,10 @@ def _compare_number(answer: Any, expected: float, tolerance: float) -> str | Non
 
 def _compare_sequence(answer: Any, expected: Sequence, tolerance: float) -> str | None:
     if isinstance(answer, str) or not isinstance(answer, Iterable):
-        return f"A list of {len(expected)} values is expected, but your answer is {_describe(answer)}."
+        return (
+            f"A list of {len(expected)} values is expected, "
+            f"but your answer is {_describe(answer)}."
+        )
     answer = list(answer)
     if len(answer) != len(expected):
         return f"Your answer has {len(answer)} values; {len(expected)} are expected."
@@ -195,7 +198,10 @@ def _compare_series(answer: Any, expected: pd.Series, tolerance: float) -> str |
             "Select one column with table['column name']."
         )
     if not isinstance(answer, pd.Series | np.ndarray | list):
-        return f"A column of {len(expected)} values is expected, but your answer is {_describe(answer)}."
+        return (
+            f"A column of {len(expected)} values is expected, "
+            f"but your answer is {_describe(answer)}."
+        )
     values = np.asarray(answer)
     if values.shape != (len(expected),):
         return f"Your answer has {values.size} values; {len(expected)} are expected (one per row)."
@@ -250,8 +256,9 @@ def compare(answer: Any, expected: Any, *, tolerance: float = 1e-6) -> str | Non
     --------
     >>> compare(0.25, 0.25) is None
     True
-    >>> compare("0.25", 0.25)
-    'Your answer is text ("0.25"), not a number. Remove the quotation marks so Python sees a number.'
+    >>> print(compare("0.25", 0.25))
+    Your answer is text ("0.25"), not a number.
+    Remove the quotation marks so Python sees a number.
     >>> compare((36, 48, 15), (36, 48, 16))
     'The 3rd value is not right yet.'
     """
@@ -320,7 +327,8 @@ def check_value(
     ✅ p: Well done, that is right.
     This was a quick check; the graded version runs more tests.
     >>> print(check_value(float("nan"), 0.6, name="p", quick=False))
-    ❌ p: Your answer is NaN ('not a number'). This usually comes from dividing 0 by 0 or from missing values in the data.
+    ❌ p: Your answer is NaN ('not a number'). This usually comes from
+    dividing 0 by 0 or from missing values in the data.
     """
     problem = compare(answer, expected, tolerance=tolerance)
     if problem is None:
@@ -403,7 +411,9 @@ def check_function(
     >>> def broken(x):
     ...     return x / 0
     >>> print(check_function(broken, lambda x: x / 2, [(1,)], name="half", quick=False))
-    ❌ half: Your function stopped with an error on test input 1, half(1): ZeroDivisionError: division by zero. Something was divided by zero: check what you divide by.
+    ❌ half: Your function stopped with an error on test input 1, half(1):
+    ZeroDivisionError: division by zero. Something was divided by zero:
+    check what you divide by.
     """
     if not callable(function):
         return CheckResult(

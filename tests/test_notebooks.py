@@ -2,12 +2,13 @@
 
 import json
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from conftest import ROOT
+ROOT = Path(__file__).resolve().parents[1]
 
 LEARNER_NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 HEADER_FIELDS = ("objectives", "prerequisites", "estimated_time_minutes", "audience")
