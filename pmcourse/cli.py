@@ -1,10 +1,16 @@
-"""The ``pmcourse`` command: ``pmcourse data`` writes the course's data sets."""
+"""The ``pmcourse`` command.
+
+``pmcourse data`` writes the course's data sets; ``pmcourse release`` regenerates
+the student versions of the graded exercises; ``pmcourse grade ASSIGNMENT``
+autogrades collected submissions and prints the scores.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 __all__ = ["main"]
 
@@ -15,6 +21,39 @@ def _data(args: argparse.Namespace) -> int:
     for path in write_all(args.out):
         print(f"wrote {path}")
     return 0
+
+
+def _release(args: argparse.Namespace) -> int:
+    from pmcourse.grading import GradingError, generate_release
+
+    source = Path(args.course_dir) / "source"
+    assignments = args.assignments or sorted(
+        p.name for p in source.glob("*") if p.is_dir() and not p.name.startswith(".")
+    )
+    try:
+        for assignment in assignments:
+            print(f"wrote {generate_release(args.course_dir, assignment)}")
+    except GradingError as error:
+        print(f"pmcourse release: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from pmcourse.grading import GradingError, autograde, scores
+
+    try:
+        report = autograde(args.course_dir, args.assignment, args.student or None)
+        table = scores(args.course_dir, args.assignment)
+    except GradingError as error:
+        print(f"pmcourse grade: {error}", file=sys.stderr)
+        return 2
+    print(report)
+    print(table.to_string())
+    if args.out:
+        table.to_csv(args.out)
+        print(f"wrote {args.out}")
+    return 1 if report.problems else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,6 +67,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     data.add_argument("--out", default="data", help="folder to write to (default: data)")
     data.set_defaults(run=_data)
+    release = commands.add_parser(
+        "release", help="regenerate the student versions in exercises/release/ from source/"
+    )
+    release.add_argument("assignments", nargs="*", help="assignments (default: all in source/)")
+    release.add_argument("--course-dir", default="exercises", help="nbgrader course folder")
+    release.set_defaults(run=_release)
+    grade = commands.add_parser(
+        "grade", help="autograde the collected submissions of an assignment; print scores"
+    )
+    grade.add_argument("assignment", help="assignment, such as 01_foundations")
+    grade.add_argument("--course-dir", default="exercises", help="nbgrader course folder")
+    grade.add_argument("--student", action="append", help="only this student (repeatable)")
+    grade.add_argument("--out", help="also write the scores to this CSV file")
+    grade.set_defaults(run=_grade)
     return parser
 
 
