@@ -252,7 +252,7 @@ def variant_allele_frequency(
     >>> variant_allele_frequency((n_Aa + n_aa) / (n_AA + n_Aa + n_aa)).passed
     False
     """
-    name = "q"
+    name = f"q_{ancestry.lower()}" if ancestry else "q"
     n_AA, n_Aa, n_aa = genetics.genotype_counts(_genotypes(rsid, ancestry))
     n = n_AA + n_Aa + n_aa
     expected = (n_Aa + 2 * n_aa) / (2 * n)
