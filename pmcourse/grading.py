@@ -362,7 +362,7 @@ def autograde(
         )
     submitted = course / "submitted"
     found = (
-        sorted(p.name for p in submitted.glob(f"*/{assignment}") if p.is_dir())
+        sorted(p.parent.name for p in submitted.glob(f"*/{assignment}") if p.is_dir())
         if submitted.is_dir()
         else []
     )
@@ -450,7 +450,8 @@ def scores(course_dir: str | Path, assignment: str) -> pd.DataFrame:
         ``needs_manual_grading`` (nbgrader's flag: a cell graded by hand, or
         an autograded cell that could not be scored, still needs a look),
         then one column per graded cell, named by its ``grade_id``, with its
-        score (for cells graded by hand, NaN until an instructor gives one).
+        score (for an answer graded by hand, NaN until an instructor gives
+        one; nbgrader scores an answer left blank 0 at once).
 
     Raises
     ------
@@ -489,9 +490,12 @@ def scores(course_dir: str | Path, assignment: str) -> pd.DataFrame:
                         row[grade.name] = float(grade.score)
                         row["autograded_score"] += float(grade.auto_score or 0.0)
                         row["autograded_max"] += float(grade.max_score)
-                    else:  # graded by hand: no score until an instructor gives one
-                        manual = grade.manual_score
-                        row[grade.name] = float("nan") if manual is None else float(manual)
+                    elif grade.manual_score is not None:  # graded by hand
+                        row[grade.name] = float(grade.manual_score)
+                    elif grade.auto_score is not None:  # left blank: nbgrader gives 0
+                        row[grade.name] = float(grade.auto_score)
+                    else:  # waiting for an instructor
+                        row[grade.name] = float("nan")
             rows.append(row)
     columns = ["autograded_score", "autograded_max", "needs_manual_grading"]
     columns += [cell.name for cell in cells]
