@@ -19,8 +19,10 @@ import copy
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,7 +97,11 @@ def nbgrader_command(
 def _error_lines(log: str) -> str:
     """nbgrader's ERROR lines and the last line of each traceback, not the whole wall."""
     lines = log.splitlines()
-    kept = [line for line in lines if "| ERROR]" in line or "| CRITICAL]" in line]
+    kept = [
+        line
+        for line in lines
+        if ("| ERROR]" in line or "| CRITICAL]" in line) and "Traceback" not in line
+    ]
     exceptions = [
         line.strip()
         for line in lines
@@ -153,11 +159,27 @@ def generate_release(course_dir: str | Path, assignment: str, *, database: bool 
             f"There is no assignment {assignment!r} in {course / 'source'}. "
             f"The assignments there are: {known}."
         )
+    for path in sorted((course / "source" / assignment).glob("*.ipynb")):
+        problem = _notebook_problem(path)
+        if problem:
+            raise GradingError(f"The master {path} cannot be released: {problem}")
     args = ["generate_assignment", assignment, "--force"]
     if not database:
         args.append("--no-db")
-    nbgrader_command(course, *args)
-    return course / "release" / assignment
+    release = course / "release" / assignment
+    with tempfile.TemporaryDirectory() as backup:
+        # nbgrader deletes the old release before writing the new one; keep a copy
+        # so that a failed run leaves the previous release in place.
+        kept = Path(backup) / assignment
+        if release.is_dir():
+            shutil.copytree(release, kept)
+        try:
+            nbgrader_command(course, *args)
+        except GradingError:
+            if kept.is_dir() and not release.is_dir():
+                shutil.copytree(kept, release)
+            raise
+    return release
 
 
 # --------------------------------------------------------------------------
@@ -304,21 +326,30 @@ class AutogradeReport:
         return "\n".join(lines)
 
 
+def _notebook_problem(path: Path) -> str | None:
+    """Why a notebook file cannot be read, or None if it can."""
+    try:
+        nbformat.read(str(path), as_version=4)
+    except (json.JSONDecodeError, UnicodeDecodeError, nbformat.reader.NotJSONError) as error:
+        first_line = str(error).splitlines()[0][:120] if str(error) else type(error).__name__
+        return (
+            f"{path.name} is not a readable notebook (damaged or not saved properly: "
+            f"{first_line})."
+        )
+    except Exception as error:  # nbformat raises several kinds on bad files
+        return f"{path.name} could not be read: {type(error).__name__}: {error}"
+    return None
+
+
 def _check_submission(folder: Path) -> str | None:
     """Why a submission folder cannot be graded, or None if it looks fine."""
     notebooks = sorted(folder.glob("*.ipynb"))
     if not notebooks:
         return f"there is no notebook (.ipynb) in {folder}."
     for path in notebooks:
-        try:
-            nbformat.read(str(path), as_version=4)
-        except (json.JSONDecodeError, UnicodeDecodeError, nbformat.reader.NotJSONError) as error:
-            return (
-                f"{path.name} is not a readable notebook (damaged or not saved properly: "
-                f"{str(error).splitlines()[0][:120]}). Ask the student to save and submit again."
-            )
-        except Exception as error:  # nbformat raises several kinds on bad files
-            return f"{path.name} could not be read: {type(error).__name__}: {error}"
+        problem = _notebook_problem(path)
+        if problem:
+            return f"{problem} Ask the student to save and submit again."
     return None
 
 

@@ -235,6 +235,25 @@ def test_release_fails_only_at_placeholders_and_master_passes(tmp_path):
         assert secret not in text, f"{secret!r} leaked into the student version"
 
 
+@pytest.mark.slow
+def test_failed_release_keeps_the_previous_release(tmp_path, capsys):
+    course = _copy_course(tmp_path)
+    master = course / "source" / ASSIGNMENT / NOTEBOOK
+    release = course / "release" / ASSIGNMENT / NOTEBOOK
+    before = release.read_bytes()
+    master.write_text('{"cells": [', encoding="utf-8")
+    assert cli.main(["release", "--course-dir", str(course)]) == 2
+    assert "is not a readable notebook" in capsys.readouterr().err
+    notebook = nbformat.read(EXERCISES / "source" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    for cell in notebook.cells:  # valid JSON, but nbgrader rejects it
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "test_carriers":
+            cell.metadata["nbgrader"]["points"] = "three"
+    nbformat.write(notebook, master)
+    with pytest.raises(GradingError, match="generate_assignment"):
+        generate_release(course, ASSIGNMENT)
+    assert release.read_bytes() == before
+
+
 # --------------------------------------------------------------------------
 # The grading round trip: several submissions, one autograde run
 # --------------------------------------------------------------------------
