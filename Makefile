@@ -15,6 +15,7 @@ help:
 	@echo "make lab        open JupyterLab on the course"
 	@echo "make data       regenerate the synthetic data sets in data/"
 	@echo "make release    regenerate the student versions in exercises/release/"
+	@echo "make grade      autograde the submissions in exercises/submitted/ (ASSIGNMENT=01_foundations)"
 	@echo "make lint       check code style with ruff"
 
 venv: $(STAMP)
@@ -46,6 +47,10 @@ data: $(STAMP)
 
 release: $(STAMP)
 	$(BIN)/pmcourse release
+
+ASSIGNMENT ?= 01_foundations
+grade: $(STAMP)
+	$(BIN)/pmcourse grade $(ASSIGNMENT) --out exercises/scores-$(ASSIGNMENT).csv
 
 lint: $(STAMP)
 	$(BIN)/ruff check pmcourse tests exercises/nbgrader_config.py
