@@ -54,7 +54,7 @@ grade: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check pmcourse tests exercises/nbgrader_config.py
-	$(BIN)/ruff format --check pmcourse tests
+	$(BIN)/ruff format --check pmcourse tests exercises/nbgrader_config.py
 
 clean:
 	rm -rf _build .pytest_cache

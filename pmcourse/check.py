@@ -96,12 +96,10 @@ class CheckResult:
             f'<div role="status" class="pmcourse-check" style="border-left: 6px solid {colour};'
             f" background: {background}; color: #1a1a1a; padding: 0.5em 0.8em;"
             ' margin: 0.3em 0; border-radius: 4px;">',
-            f'<strong>{mark} {html.escape(self.name)}</strong>: {html.escape(self.message)}',
+            f"<strong>{mark} {html.escape(self.name)}</strong>: {html.escape(self.message)}",
         ]
         if self.hint and not self.passed:
-            parts.append(
-                f"<details><summary>Hint</summary>{html.escape(self.hint)}</details>"
-            )
+            parts.append(f"<details><summary>Hint</summary>{html.escape(self.hint)}</details>")
         if self.quick:
             parts.append(f'<div style="font-size: 0.85em; color: #444;">{_MORE_TESTS}</div>')
         parts.append("</div>")
@@ -211,8 +209,13 @@ def _compare_series(answer: Any, expected: pd.Series, tolerance: float) -> str |
         expected.dtype
     ):
         try:
-            close = np.isclose(values.astype(float), expected.to_numpy(dtype=float),
-                               rtol=tolerance, atol=tolerance, equal_nan=True)
+            close = np.isclose(
+                values.astype(float),
+                expected.to_numpy(dtype=float),
+                rtol=tolerance,
+                atol=tolerance,
+                equal_nan=True,
+            )
         except (TypeError, ValueError):
             return "Each value should be a number."
     else:

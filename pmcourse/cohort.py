@@ -138,29 +138,23 @@ def make_cohort(n_patients: int = 1000, *, seed: int | None = COURSE_SEED) -> pd
     True
     """
     if isinstance(n_patients, bool) or not isinstance(n_patients, (int, np.integer)):
-        raise TypeError(
-            f"n_patients must be a whole number, such as 1000; got {n_patients!r}."
-        )
+        raise TypeError(f"n_patients must be a whole number, such as 1000; got {n_patients!r}.")
     if n_patients < 1:
         raise ValueError(f"n_patients must be at least 1; got {n_patients}.")
     root = np.random.SeedSequence(seed)
     n_blocks = -(-int(n_patients) // _BLOCK_SIZE)
     blocks = [
-        _draw_block(np.random.default_rng(child), _BLOCK_SIZE)
-        for child in root.spawn(n_blocks)
+        _draw_block(np.random.default_rng(child), _BLOCK_SIZE) for child in root.spawn(n_blocks)
     ]
     columns = {
-        name: np.concatenate([block[name] for block in blocks])[:n_patients]
-        for name in blocks[0]
+        name: np.concatenate([block[name] for block in blocks])[:n_patients] for name in blocks[0]
     }
     frame = pd.DataFrame(
         {
             "patient_id": patient_ids(range(1, n_patients + 1)),
             "sex": pd.Categorical.from_codes(columns["sex"], ["female", "male"]),
             "age_years": columns["age_years"],
-            "ancestry": pd.Categorical.from_codes(
-                columns["ancestry"], list(ANCESTRY_GROUPS)
-            ),
+            "ancestry": pd.Categorical.from_codes(columns["ancestry"], list(ANCESTRY_GROUPS)),
             "region": pd.Categorical.from_codes(columns["region"], list(REGIONS)),
             "height_cm": columns["height_cm"],
             "weight_kg": columns["weight_kg"],

@@ -154,8 +154,7 @@ def _as_genotype_array(genotypes) -> np.ndarray:
     bad = np.setdiff1d(observed, [0, 1, 2])
     if bad.size:
         raise ValueError(
-            "Genotypes must be 0, 1 or 2 copies of the variant allele; "
-            f"found {bad[:5].tolist()}."
+            f"Genotypes must be 0, 1 or 2 copies of the variant allele; found {bad[:5].tolist()}."
         )
     return values
 
@@ -263,8 +262,11 @@ def genotype_labels(genotypes, ref_allele: str, alt_allele: str) -> list[str]:
     >>> genotype_labels([0, 1, 2], "G", "A")
     ['G/G', 'G/A', 'A/A']
     """
-    names = {0: f"{ref_allele}/{ref_allele}", 1: f"{ref_allele}/{alt_allele}",
-             2: f"{alt_allele}/{alt_allele}"}
+    names = {
+        0: f"{ref_allele}/{ref_allele}",
+        1: f"{ref_allele}/{alt_allele}",
+        2: f"{alt_allele}/{alt_allele}",
+    }
     values = _as_genotype_array(genotypes)
     return [names[int(v)] if not np.isnan(v) else "./." for v in values]
 
@@ -400,7 +402,8 @@ def simulate_genotype_counts(
     if not 0 <= inbreeding <= 1:
         raise ValueError(f"inbreeding must be between 0 and 1; got {inbreeding}.")
     q = 1 - p
-    shares = np.array([p * p + inbreeding * p * q, 2 * p * q * (1 - inbreeding),
-                       q * q + inbreeding * p * q])
+    shares = np.array(
+        [p * p + inbreeding * p * q, 2 * p * q * (1 - inbreeding), q * q + inbreeding * p * q]
+    )
     counts = np.random.default_rng(seed).multinomial(int(n_patients), shares / shares.sum())
     return GenotypeCounts(*(int(c) for c in counts))

@@ -62,10 +62,25 @@ def plot_hardy_weinberg(n_AA: int, n_Aa: int, n_aa: int, *, ax: Axes | None = No
     result = hardy_weinberg_test(n_AA, n_Aa, n_aa)
     positions = np.arange(3)
     width = 0.38
-    ax.bar(positions - width / 2, [n_AA, n_Aa, n_aa], width, label="observed",
-           color=OKABE_ITO[4], edgecolor="black", linewidth=0.5)
-    ax.bar(positions + width / 2, result.expected, width, label="expected under HWE",
-           color=OKABE_ITO[0], edgecolor="black", linewidth=0.5, hatch="//")
+    ax.bar(
+        positions - width / 2,
+        [n_AA, n_Aa, n_aa],
+        width,
+        label="observed",
+        color=OKABE_ITO[4],
+        edgecolor="black",
+        linewidth=0.5,
+    )
+    ax.bar(
+        positions + width / 2,
+        result.expected,
+        width,
+        label="expected under HWE",
+        color=OKABE_ITO[0],
+        edgecolor="black",
+        linewidth=0.5,
+        hatch="//",
+    )
     ax.set_xticks(positions, ["AA", "Aa", "aa"])
     ax.set_xlabel("genotype (A = reference allele, a = variant allele)")
     ax.set_ylabel("number of patients")
@@ -111,9 +126,15 @@ def plot_allele_frequencies(frequencies: pd.DataFrame, *, ax: Axes | None = None
     width = 0.8 / max(n_snps, 1)
     positions = np.arange(n_groups)
     for k, column in enumerate(frequencies.columns):
-        ax.bar(positions + (k - (n_snps - 1) / 2) * width, frequencies[column], width,
-               label=str(column), color=OKABE_ITO[k % len(OKABE_ITO)],
-               edgecolor="black", linewidth=0.5)
+        ax.bar(
+            positions + (k - (n_snps - 1) / 2) * width,
+            frequencies[column],
+            width,
+            label=str(column),
+            color=OKABE_ITO[k % len(OKABE_ITO)],
+            edgecolor="black",
+            linewidth=0.5,
+        )
     ax.set_xticks(positions, [str(group) for group in frequencies.index])
     ax.set_xlabel("ancestry group")
     ax.set_ylabel("variant allele frequency")

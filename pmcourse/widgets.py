@@ -71,11 +71,31 @@ def hardy_weinberg_explorer():
     layout = widgets.Layout(width="420px")
     return widgets.interactive(
         _show,
-        p=widgets.FloatSlider(value=0.7, min=0.0, max=1.0, step=0.01, style=style,
-                              layout=layout, description="allele frequency p(A)"),
-        n_patients=widgets.IntSlider(value=500, min=20, max=5000, step=20, style=style,
-                                     layout=layout, description="patients genotyped"),
-        heterozygote_deficit=widgets.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.05,
-                                                 style=style, layout=layout,
-                                                 description="heterozygote deficit F"),
+        p=widgets.FloatSlider(
+            value=0.7,
+            min=0.0,
+            max=1.0,
+            step=0.01,
+            style=style,
+            layout=layout,
+            description="allele frequency p(A)",
+        ),
+        n_patients=widgets.IntSlider(
+            value=500,
+            min=20,
+            max=5000,
+            step=20,
+            style=style,
+            layout=layout,
+            description="patients genotyped",
+        ),
+        heterozygote_deficit=widgets.FloatSlider(
+            value=0.0,
+            min=0.0,
+            max=1.0,
+            step=0.05,
+            style=style,
+            layout=layout,
+            description="heterozygote deficit F",
+        ),
     )

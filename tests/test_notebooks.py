@@ -18,16 +18,26 @@ HEADER_FIELDS = ("objectives", "prerequisites", "estimated_time_minutes", "audie
 @pytest.mark.parametrize("path", LEARNER_NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_runs_on_a_fresh_kernel(path):
     notebook = nbformat.read(path, as_version=4)
-    NotebookClient(notebook, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        notebook,
+        timeout=120,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
     errors = [
-        output for cell in notebook.cells if cell.cell_type == "code"
-        for output in cell.outputs if output.output_type == "error"
+        output
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+        if output.output_type == "error"
     ]
     assert not errors
     stderr = [
-        output.text for cell in notebook.cells if cell.cell_type == "code"
-        for output in cell.outputs if output.get("name") == "stderr"
+        output.text
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+        if output.get("name") == "stderr"
     ]
     assert not stderr, f"{path.name} writes warnings: {stderr[:2]}"
 
@@ -66,8 +76,11 @@ def test_learner_cells_are_short(path):
 
 def test_every_glossary_link_is_defined(root):
     glossary = (root / "book" / "glossary.md").read_text()
-    defined = {line.strip().lower() for line in glossary.splitlines()
-               if line and not line.startswith((" ", "#", "`", ":"))}
+    defined = {
+        line.strip().lower()
+        for line in glossary.splitlines()
+        if line and not line.startswith((" ", "#", "`", ":"))
+    }
     for path in LEARNER_NOTEBOOKS:
         for term in re.findall(r"\{term\}`([^`]+)`", path.read_text()):
             target = re.search(r"<([^>]+)>", term)

@@ -1,4 +1,3 @@
-
 import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -51,5 +50,3 @@ def test_explorer_builds_three_sliders():
         "heterozygote deficit F",
     ]
     plt.close("all")
-
-

@@ -29,15 +29,29 @@ def test_module_quizzes_have_five_to_eight_questions():
         ([{"question": "Q?", "type": "essay", "answers": []}], "unknown type"),
         ([{"question": "Q?", "type": "multiple_choice", "answers": []}], "no answers"),
         (
-            [{"question": "Q?", "type": "multiple_choice",
-              "answers": [{"answer": "a", "correct": True}, {"answer": "b", "correct": False,
-                                                             "feedback": "No."}]}],
+            [
+                {
+                    "question": "Q?",
+                    "type": "multiple_choice",
+                    "answers": [
+                        {"answer": "a", "correct": True},
+                        {"answer": "b", "correct": False, "feedback": "No."},
+                    ],
+                }
+            ],
             "without feedback",
         ),
         (
-            [{"question": "Q?", "type": "multiple_choice",
-              "answers": [{"answer": "a", "correct": False, "feedback": "No."},
-                          {"answer": "b", "correct": False, "feedback": "No."}]}],
+            [
+                {
+                    "question": "Q?",
+                    "type": "multiple_choice",
+                    "answers": [
+                        {"answer": "a", "correct": False, "feedback": "No."},
+                        {"answer": "b", "correct": False, "feedback": "No."},
+                    ],
+                }
+            ],
             "no correct answer",
         ),
     ],
