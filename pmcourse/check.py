@@ -448,6 +448,17 @@ def check_function(
                 hint=hint,
                 quick=quick,
             )
+        if result is Ellipsis or result is None:
+            return CheckResult(
+                name,
+                False,
+                "Your function does not give an answer yet."
+                if result is Ellipsis
+                else "Your function gives back nothing (None).",
+                hint="Write your calculation after `return`, in place of the ...: "
+                "a function hands back what follows `return`.",
+                quick=quick,
+            )
         problem = compare(result, reference(*copy.deepcopy(args)), tolerance=tolerance)
         if problem is not None:
             return CheckResult(

@@ -136,3 +136,11 @@ def test_assert_passed_raises_plain_assertion():
 
 def test_result_is_a_value_object():
     assert CheckResult("x", True, "ok") == CheckResult("x", True, "ok")
+
+
+@pytest.mark.parametrize(("returned", "words"), [(..., "not give an answer yet"), (None, "None")])
+def test_function_without_an_answer_says_so(returned, words):
+    result = check_function(lambda *counts: returned, reference, CASES, name="allele_frequency")
+    assert not result.passed
+    assert words in result.message
+    assert "return" in result.hint
