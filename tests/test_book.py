@@ -88,3 +88,10 @@ def test_glossary_and_references_are_built(built_site):
     assert 'id="term-' in glossary
     references = (built_site / "book" / "bibliography.html").read_text()
     assert "CPIC" in references
+
+
+@pytest.mark.slow
+def test_module_pages_load_no_widget_manager_from_a_cdn(built_site):
+    for page in (built_site / "notebooks").glob("*.html"):
+        html = page.read_text()
+        assert "html-manager" not in html and "require.min.js" not in html, page.name
