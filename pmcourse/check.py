@@ -302,6 +302,7 @@ def check_value(
     hint: str = "",
     tolerance: float = 1e-6,
     quick: bool = True,
+    common_mistakes: Sequence[tuple[Any, str]] = (),
 ) -> CheckResult:
     """Check a value the learner computed.
 
@@ -319,6 +320,9 @@ def check_value(
         Relative and absolute tolerance for numbers.
     quick : bool, default True
         Whether to remind the learner that the graded version tests more.
+    common_mistakes : sequence of (value, hint) pairs, optional
+        Results of known slips; an answer equal to one gets that slip's hint
+        instead of `hint`.
 
     Returns
     -------
@@ -336,7 +340,18 @@ def check_value(
     problem = compare(answer, expected, tolerance=tolerance)
     if problem is None:
         return CheckResult(name, True, "Well done, that is right.", quick=quick)
+    hint = _mistake_hint(answer, common_mistakes, tolerance) or hint
     return CheckResult(name, False, problem, hint=hint, quick=quick)
+
+
+def _mistake_hint(
+    answer: Any, common_mistakes: Iterable[tuple[Any, str]], tolerance: float
+) -> str | None:
+    """The hint of the first known slip whose result equals the answer, if any."""
+    for mistaken_result, hint in common_mistakes:
+        if compare(answer, mistaken_result, tolerance=tolerance) is None:
+            return hint
+    return None
 
 
 def _explain_error(error: Exception) -> str:
@@ -377,6 +392,7 @@ def check_function(
     tolerance: float = 1e-6,
     quick: bool = True,
     show_inputs: bool = True,
+    common_mistakes: Sequence[tuple[Callable, str]] = (),
 ) -> CheckResult:
     """Check a function the learner wrote by running it on test inputs.
 
@@ -400,6 +416,10 @@ def check_function(
     show_inputs : bool, default True
         Whether a failure message shows the input that failed. Inputs are
         safe to show; expected results are never shown.
+    common_mistakes : sequence of (function, hint) pairs, optional
+        Known wrong formulas. When the learner's result on a failing input
+        equals one of them, the learner gets that formula's hint instead of
+        `hint`.
 
     Returns
     -------
@@ -461,11 +481,12 @@ def check_function(
             )
         problem = compare(result, reference(*copy.deepcopy(args)), tolerance=tolerance)
         if problem is not None:
+            mistakes = _mistaken_results(common_mistakes, args)
             return CheckResult(
                 name,
                 False,
                 f"On test input {number}{shown}, the result is not right. {problem}",
-                hint=hint,
+                hint=_mistake_hint(result, mistakes, tolerance) or hint,
                 quick=quick,
             )
     return CheckResult(
@@ -474,6 +495,17 @@ def check_function(
         f"Well done: your function gave the right result for all {len(cases)} test inputs.",
         quick=quick,
     )
+
+
+def _mistaken_results(common_mistakes: Iterable[tuple[Callable, str]], args: tuple) -> list:
+    """What each known wrong formula gives for these inputs (skipping those that fail)."""
+    results = []
+    for wrong_formula, hint in common_mistakes:
+        try:
+            results.append((_call_quietly(wrong_formula, args), hint))
+        except Exception:  # a wrong formula may divide by zero on some inputs
+            continue
+    return results
 
 
 def _short_repr(value: Any) -> str:

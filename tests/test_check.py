@@ -144,3 +144,39 @@ def test_function_without_an_answer_says_so(returned, words):
     assert not result.passed
     assert words in result.message
     assert "return" in result.hint
+
+
+def test_a_known_slip_in_a_function_gets_its_own_hint():
+    def per_patient(n_AA, n_Aa, n_aa):
+        return (2 * n_AA + n_Aa) / (n_AA + n_Aa + n_aa)
+
+    slips = [
+        (lambda n_AA, n_Aa, n_aa: n_Aa / 2, "Not this one."),
+        (per_patient, "Divide by 2N alleles."),
+    ]
+    result = check_function(
+        per_patient, reference, CASES, name="f", hint="General.", common_mistakes=slips
+    )
+    assert result.hint == "Divide by 2N alleles."
+    other = check_function(
+        lambda *c: 0.123, reference, CASES, name="f", hint="General.", common_mistakes=slips
+    )
+    assert other.hint == "General."
+
+
+def test_a_known_slip_in_a_value_gets_its_own_hint():
+    slips = [(0.4, "That is q, not p.")]
+    assert check_value(0.4, 0.6, name="p", hint="General.", common_mistakes=slips).hint == (
+        "That is q, not p."
+    )
+    assert check_value(0.5, 0.6, name="p", hint="General.", common_mistakes=slips).hint == (
+        "General."
+    )
+
+
+def test_a_slip_that_fails_on_an_input_is_skipped():
+    slips = [(lambda *counts: 1 / 0, "Never shown.")]
+    result = check_function(
+        lambda *c: 0.123, reference, CASES, name="f", hint="General.", common_mistakes=slips
+    )
+    assert result.hint == "General."

@@ -14,7 +14,6 @@ without giving the answer away.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import numbers
 from collections.abc import Callable, Iterable, Sequence
@@ -77,20 +76,6 @@ def _tuned_hint(
         if _close(value, slip_value, tolerance):
             return hint
     return default
-
-
-def _with_hint(result: CheckResult, hint: str) -> CheckResult:
-    return result if result.passed else dataclasses.replace(result, hint=hint)
-
-
-def _matching_slip(
-    function: Callable, slips: Iterable[tuple[Callable, str]], probes: Sequence[tuple], name: str
-) -> str | None:
-    """Which known wrong formula a learner's function follows, if any (its hint)."""
-    for wrong_formula, hint in slips:
-        if check_function(function, wrong_formula, probes, name=name, quick=False):
-            return hint
-    return None
 
 
 def _has_ellipsis(answer: Any) -> bool:
@@ -353,18 +338,15 @@ def allele_frequency(answer: Any) -> CheckResult:
     name = "allele_frequency"
     if callable(answer) and not isinstance(answer, type):
         cases = [tuple(counts) for counts in _fresh_counts()]
-        result = check_function(
+        return check_function(
             answer,
             _reference_allele_frequency,
             cases,
             name=name,
             hint="Count the A alleles (two from each AA patient, one from each Aa patient) "
             "and divide by the number of all alleles, two per patient. Check the brackets.",
+            common_mistakes=_ALLELE_FUNCTION_SLIPS,
         )
-        if result.passed or result.message.startswith(("A function", "You have not")):
-            return result
-        hint = _matching_slip(answer, _ALLELE_FUNCTION_SLIPS, [(30, 50, 20), (7, 11, 2)], name)
-        return _with_hint(result, hint) if hint else result
     n_AA, n_Aa, n_aa = genetics.genotype_counts(_genotypes("rs4244285", None))
     expected = _reference_allele_frequency(n_AA, n_Aa, n_aa)
     n = n_AA + n_Aa + n_aa
@@ -433,16 +415,6 @@ def expected_counts(answer: Any, *, rsid: str = "rs9923231") -> CheckResult:
     name = "expected_counts"
     if callable(answer) and not isinstance(answer, type):
         cases = [(0.3, 200), (0.75, 480), (0.123, 1234), (0.5, 1), (1.0, 50), (0.0, 10)]
-        result = check_function(
-            answer,
-            genetics.expected_genotype_counts,
-            cases,
-            name=name,
-            hint="Return three numbers in the order AA, Aa, aa: p² × N, 2pq × N and q² × N, "
-            "with q = 1 - p.",
-        )
-        if result.passed or result.message.startswith(("A function", "You have not")):
-            return result
         slips = [
             (
                 lambda p, n: (p * p, 2 * p * (1 - p), (1 - p) ** 2),
@@ -458,8 +430,15 @@ def expected_counts(answer: Any, *, rsid: str = "rs9923231") -> CheckResult:
                 "other way round): 2pq.",
             ),
         ]
-        hint = _matching_slip(answer, slips, [(0.3, 200)], name)
-        return _with_hint(result, hint) if hint else result
+        return check_function(
+            answer,
+            genetics.expected_genotype_counts,
+            cases,
+            name=name,
+            hint="Return three numbers in the order AA, Aa, aa: p² × N, 2pq × N and q² × N, "
+            "with q = 1 - p.",
+            common_mistakes=slips,
+        )
     early = _check_sequence_of_three(answer, name)
     if early is not None:
         return early
@@ -529,17 +508,6 @@ def chi_square(answer: Any, *, rsid: str = "rs9923231") -> CheckResult:
         for counts in _fresh_counts()[:5]:
             test = genetics.hardy_weinberg_test(*counts)
             cases.append((tuple(counts), test.expected))
-        result = check_function(
-            answer,
-            _chi_square,
-            cases,
-            name=name,
-            hint="For each genotype: (observed - expected) squared, divided by expected; "
-            "then add the three together.",
-        )
-        if result.passed or result.message.startswith(("A function", "You have not")):
-            return result
-        probe = [((30, 50, 20), (36.0, 48.0, 16.0))]
         slips = [
             (
                 lambda o, e: sum((a - b) ** 2 for a, b in zip(o, e, strict=True)),
@@ -554,8 +522,15 @@ def chi_square(answer: Any, *, rsid: str = "rs9923231") -> CheckResult:
                 "Square the differences, otherwise plus and minus cancel out.",
             ),
         ]
-        hint = _matching_slip(answer, slips, probe, name)
-        return _with_hint(result, hint) if hint else result
+        return check_function(
+            answer,
+            _chi_square,
+            cases,
+            name=name,
+            hint="For each genotype: (observed - expected) squared, divided by expected; "
+            "then add the three together.",
+            common_mistakes=slips,
+        )
     as_table = _describe_table(answer, name)
     if as_table is not None:
         return as_table
@@ -638,24 +613,20 @@ def carriers(answer: Any, *, rsid: str = "rs4244285") -> CheckResult:
             for q, n in [(0.15, 40), (0.5, 25), (0.9, 12)]
         ]
         cases.append((pd.Series([0, 0, 0], name="rs_test", dtype="int64"),))
-        result = check_function(
+        slips = [
+            (lambda g: g == 1, "Homozygous variant patients (2 copies) are carriers too."),
+            (lambda g: g == 2, "Heterozygous patients (1 copy) are carriers too."),
+            (lambda g: g == 0, "That picks the patients without the variant."),
+        ]
+        return check_function(
             answer,
             _reference_carriers,
             cases,
             name=name,
             hint="A carrier has 1 or 2 copies of the variant. Return one True/False per "
             "patient by comparing the genotypes with a number.",
+            common_mistakes=slips,
         )
-        if result.passed or result.message.startswith(("A function", "You have not")):
-            return result
-        probe = [(pd.Series([0, 1, 2, 1, 0], dtype="int64"),)]
-        slips = [
-            (lambda g: g == 1, "Homozygous variant patients (2 copies) are carriers too."),
-            (lambda g: g == 2, "Heterozygous patients (1 copy) are carriers too."),
-            (lambda g: g == 0, "That picks the patients without the variant."),
-        ]
-        hint = _matching_slip(answer, slips, probe, name)
-        return _with_hint(result, hint) if hint else result
     expected_mask = genetics.carriers(genotypes)
     if isinstance(answer, pd.Series | np.ndarray) and np.size(answer) > 1:
         return check_value(
