@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -63,19 +63,6 @@ def _as_float(value: Any) -> float | None:
 
 def _close(a: float, b: float, tolerance: float) -> bool:
     return math.isclose(a, b, rel_tol=tolerance, abs_tol=tolerance)
-
-
-def _tuned_hint(
-    answer: Any, slips: Iterable[tuple[float, str]], default: str, tolerance: float
-) -> str:
-    """The hint for the first known slip the answer matches, else the default hint."""
-    value = _as_float(answer)
-    if value is None:
-        return default
-    for slip_value, hint in slips:
-        if _close(value, slip_value, tolerance):
-            return hint
-    return default
 
 
 def _has_ellipsis(answer: Any) -> bool:
@@ -187,14 +174,11 @@ def patients_in_region(answer: Any, *, region: str = "North Denmark") -> CheckRe
             "Use == (is equal to), not != (is not equal to).",
         ),
     ]
-    hint = _tuned_hint(
-        answer,
-        slips,
+    hint = (
         'Select the rows with cohort[cohort["region"] == "..."] (spelling and capital '
-        "letters must match the data exactly), then count them with len( ).",
-        tolerance=0,
+        "letters must match the data exactly), then count them with len( )."
     )
-    return check_value(answer, expected, name=name, hint=hint, tolerance=0)
+    return check_value(answer, expected, name=name, hint=hint, tolerance=0, common_mistakes=slips)
 
 
 # --------------------------------------------------------------------------
@@ -245,6 +229,7 @@ def variant_allele_frequency(
     if as_table is not None:
         return as_table
     value = _as_float(answer)
+    slips = []  # known slips, only consulted when no special case below applies
     if value is not None and value > 1 and _close(value / 100, expected, _FREQUENCY_TOLERANCE):
         hint = "Give a proportion between 0 and 1, not a percentage."
     elif value is not None and value > 1:
@@ -275,8 +260,15 @@ def variant_allele_frequency(
             ),
             (n_aa / n, "Heterozygous patients carry one copy of the variant allele too."),
         ]
-        hint = _tuned_hint(answer, slips, _ALLELE_HINT, _FREQUENCY_TOLERANCE)
-    return check_value(answer, expected, name=name, hint=hint, tolerance=_FREQUENCY_TOLERANCE)
+        hint = _ALLELE_HINT
+    return check_value(
+        answer,
+        expected,
+        name=name,
+        hint=hint,
+        tolerance=_FREQUENCY_TOLERANCE,
+        common_mistakes=slips,
+    )
 
 
 def _reference_allele_frequency(n_AA: int, n_Aa: int, n_aa: int) -> float:
@@ -354,11 +346,17 @@ def allele_frequency(answer: Any) -> CheckResult:
         (1 - expected, "That is q, the variant allele. The question asks for p, allele A."),
         ((2 * n_AA + n_Aa) / n, "Each patient has two alleles, so divide by 2N."),
     ]
-    hint = _tuned_hint(answer, slips, _ALLELE_HINT, _FREQUENCY_TOLERANCE)
     as_table = _describe_table(answer, "p")
     if as_table is not None:
         return as_table
-    return check_value(answer, expected, name="p", hint=hint, tolerance=_FREQUENCY_TOLERANCE)
+    return check_value(
+        answer,
+        expected,
+        name="p",
+        hint=_ALLELE_HINT,
+        tolerance=_FREQUENCY_TOLERANCE,
+        common_mistakes=slips,
+    )
 
 
 # --------------------------------------------------------------------------
@@ -537,6 +535,7 @@ def chi_square(answer: Any, *, rsid: str = "rs9923231") -> CheckResult:
     observed = _observed(rsid)
     test = genetics.hardy_weinberg_test(*observed)
     value = _as_float(answer)
+    slips = []  # known slips, only consulted when no special case below applies
     if value is not None and value < 0:
         hint = "A chi-square can never be negative: square the differences."
     elif value is not None and abs(value) < 1e-6:
@@ -557,14 +556,18 @@ def chi_square(answer: Any, *, rsid: str = "rs9923231") -> CheckResult:
                 "Divide by the expected count, not the observed one.",
             ),
         ]
-        hint = _tuned_hint(
-            answer,
-            slips,
+        hint = (
             "Use the expected counts from the previous step: add up "
-            "(observed - expected)² / expected over the three genotypes. Do not round.",
-            _COUNT_TOLERANCE,
+            "(observed - expected)² / expected over the three genotypes. Do not round."
         )
-    return check_value(answer, test.chi_square, name=name, hint=hint, tolerance=_COUNT_TOLERANCE)
+    return check_value(
+        answer,
+        test.chi_square,
+        name=name,
+        hint=hint,
+        tolerance=_COUNT_TOLERANCE,
+        common_mistakes=slips,
+    )
 
 
 # --------------------------------------------------------------------------
@@ -649,11 +652,10 @@ def carriers(answer: Any, *, rsid: str = "rs4244285") -> CheckResult:
         ),
         (n_AA, "That is the number of patients without the variant."),
     ]
-    hint = _tuned_hint(
-        answer,
-        slips,
+    hint = (
         "A carrier has 1 or 2 copies of the variant. Select genotypes >= 1 and add up "
-        "the True values with .sum().",
-        tolerance=0,
+        "the True values with .sum()."
     )
-    return check_value(answer, int(expected_mask.sum()), name=name, hint=hint, tolerance=0)
+    return check_value(
+        answer, int(expected_mask.sum()), name=name, hint=hint, tolerance=0, common_mistakes=slips
+    )
