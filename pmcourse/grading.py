@@ -121,6 +121,16 @@ def _course_dir(course_dir: str | Path) -> Path:
     return course
 
 
+def _require_source(course: Path, assignment: str) -> None:
+    """Raise a clear GradingError when an assignment has no master folder."""
+    if not (course / "source" / assignment).is_dir():
+        known = ", ".join(_assignments(course, "source")) or "none"
+        raise GradingError(
+            f"There is no assignment {assignment!r} in {course / 'source'}. "
+            f"The assignments there are: {known}."
+        )
+
+
 def _assignments(course: Path, kind: str) -> list[str]:
     folder = course / kind
     if not folder.is_dir():
@@ -153,12 +163,7 @@ def generate_release(course_dir: str | Path, assignment: str, *, database: bool 
         If the assignment has no source folder or nbgrader fails.
     """
     course = _course_dir(course_dir)
-    if not (course / "source" / assignment).is_dir():
-        known = ", ".join(_assignments(course, "source")) or "none"
-        raise GradingError(
-            f"There is no assignment {assignment!r} in {course / 'source'}. "
-            f"The assignments there are: {known}."
-        )
+    _require_source(course, assignment)
     for path in sorted((course / "source" / assignment).glob("*.ipynb")):
         problem = _notebook_problem(path)
         if problem:
@@ -385,12 +390,7 @@ def autograde(
         If there is no submission to grade, or nbgrader fails as a whole.
     """
     course = _course_dir(course_dir)
-    if not (course / "source" / assignment).is_dir():
-        known = ", ".join(_assignments(course, "source")) or "none"
-        raise GradingError(
-            f"There is no assignment {assignment!r} in {course / 'source'}. "
-            f"The assignments there are: {known}."
-        )
+    _require_source(course, assignment)
     submitted = course / "submitted"
     found = (
         sorted(p.parent.name for p in submitted.glob(f"*/{assignment}") if p.is_dir())
