@@ -265,7 +265,9 @@ def compare(answer: Any, expected: Any, *, tolerance: float = 1e-6) -> str | Non
     >>> compare((36, 48, 15), (36, 48, 16))
     'The 3rd value is not right yet.'
     """
-    if answer is Ellipsis:
+    if answer is Ellipsis or (
+        isinstance(answer, list | tuple) and any(item is Ellipsis for item in answer)
+    ):
         return "You have not answered yet: replace the ... with your answer."
     if answer is None:
         return "Your answer is empty (None). If this is a function, did you forget `return`?"

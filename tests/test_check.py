@@ -180,3 +180,7 @@ def test_a_slip_that_fails_on_an_input_is_skipped():
         lambda *c: 0.123, reference, CASES, name="f", hint="General.", common_mistakes=slips
     )
     assert result.hint == "General."
+
+
+def test_a_list_with_a_placeholder_is_not_answered_yet():
+    assert "not answered yet" in compare((1.0, ..., 3.0), (1.0, 2.0, 3.0))

@@ -39,9 +39,6 @@ _FREQUENCY_TOLERANCE = 1e-3
 #: Tolerance for expected counts and chi-square (relative 0.5%).
 _COUNT_TOLERANCE = 5e-3
 
-_NOT_ANSWERED = "You have not answered yet: replace the ... with your answer."
-
-
 # --------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------
@@ -63,14 +60,6 @@ def _as_float(value: Any) -> float | None:
 
 def _close(a: float, b: float, tolerance: float) -> bool:
     return math.isclose(a, b, rel_tol=tolerance, abs_tol=tolerance)
-
-
-def _has_ellipsis(answer: Any) -> bool:
-    if answer is Ellipsis:
-        return True
-    if isinstance(answer, list | tuple):
-        return any(item is Ellipsis for item in answer)
-    return False
 
 
 def _genotypes(rsid: str, ancestry: str | None) -> pd.Series:
@@ -271,10 +260,6 @@ def variant_allele_frequency(
     )
 
 
-def _reference_allele_frequency(n_AA: int, n_Aa: int, n_aa: int) -> float:
-    return (2 * n_AA + n_Aa) / (2 * (n_AA + n_Aa + n_aa))
-
-
 _ALLELE_FUNCTION_SLIPS: list[tuple[Callable, str]] = [
     (
         lambda n_AA, n_Aa, n_aa: (n_Aa + 2 * n_aa) / (2 * (n_AA + n_Aa + n_aa)),
@@ -332,7 +317,7 @@ def allele_frequency(answer: Any) -> CheckResult:
         cases = [tuple(counts) for counts in _fresh_counts()]
         return check_function(
             answer,
-            _reference_allele_frequency,
+            genetics.allele_frequency,
             cases,
             name=name,
             hint="Count the A alleles (two from each AA patient, one from each Aa patient) "
@@ -340,7 +325,7 @@ def allele_frequency(answer: Any) -> CheckResult:
             common_mistakes=_ALLELE_FUNCTION_SLIPS,
         )
     n_AA, n_Aa, n_aa = genetics.genotype_counts(_genotypes("rs4244285", None))
-    expected = _reference_allele_frequency(n_AA, n_Aa, n_aa)
+    expected = genetics.allele_frequency(n_AA, n_Aa, n_aa)
     n = n_AA + n_Aa + n_aa
     slips = [
         (1 - expected, "That is q, the variant allele. The question asks for p, allele A."),
@@ -369,9 +354,7 @@ def _observed(rsid: str) -> genetics.GenotypeCounts:
 
 
 def _check_sequence_of_three(answer: Any, name: str) -> CheckResult | None:
-    """A ❌ for answers that are not three numbers (or not answered yet)."""
-    if _has_ellipsis(answer):
-        return CheckResult(name, False, _NOT_ANSWERED)
+    """A ❌ for a whole table given where three numbers are expected."""
     if isinstance(answer, pd.DataFrame):
         return CheckResult(
             name,
@@ -575,10 +558,6 @@ def chi_square(answer: Any, *, rsid: str = "rs9923231") -> CheckResult:
 # --------------------------------------------------------------------------
 
 
-def _reference_carriers(genotypes: pd.Series) -> pd.Series:
-    return genetics.carriers(genotypes)
-
-
 def carriers(answer: Any, *, rsid: str = "rs4244285") -> CheckResult:
     """Check who carries a variant: a count, a True/False column or a function.
 
@@ -623,7 +602,7 @@ def carriers(answer: Any, *, rsid: str = "rs4244285") -> CheckResult:
         ]
         return check_function(
             answer,
-            _reference_carriers,
+            genetics.carriers,
             cases,
             name=name,
             hint="A carrier has 1 or 2 copies of the variant. Return one True/False per "
