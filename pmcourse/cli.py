@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 __all__ = ["main"]
 
@@ -24,12 +23,9 @@ def _data(args: argparse.Namespace) -> int:
 
 
 def _release(args: argparse.Namespace) -> int:
-    from pmcourse.grading import GradingError, generate_release
+    from pmcourse.grading import GradingError, assignment_names, generate_release
 
-    source = Path(args.course_dir) / "source"
-    assignments = args.assignments or sorted(
-        p.name for p in source.glob("*") if p.is_dir() and not p.name.startswith(".")
-    )
+    assignments = args.assignments or assignment_names(args.course_dir)
     try:
         for assignment in assignments:
             print(f"wrote {generate_release(args.course_dir, assignment)}")

@@ -33,6 +33,7 @@ import pandas as pd
 __all__ = [
     "AutogradeReport",
     "GradingError",
+    "assignment_names",
     "autograde",
     "fill_answers",
     "generate_release",
@@ -124,15 +125,16 @@ def _course_dir(course_dir: str | Path) -> Path:
 def _require_source(course: Path, assignment: str) -> None:
     """Raise a clear GradingError when an assignment has no master folder."""
     if not (course / "source" / assignment).is_dir():
-        known = ", ".join(_assignments(course, "source")) or "none"
+        known = ", ".join(assignment_names(course)) or "none"
         raise GradingError(
             f"There is no assignment {assignment!r} in {course / 'source'}. "
             f"The assignments there are: {known}."
         )
 
 
-def _assignments(course: Path, kind: str) -> list[str]:
-    folder = course / kind
+def assignment_names(course_dir: str | Path, kind: str = "source") -> list[str]:
+    """Assignments that have a folder in ``source/`` (or another `kind` of folder)."""
+    folder = Path(course_dir) / kind
     if not folder.is_dir():
         return []
     return sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
