@@ -1,5 +1,6 @@
 from pathlib import Path
 
+import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -8,3 +9,23 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+def execute_notebook(path: Path) -> nbformat.NotebookNode:
+    """Run a notebook top to bottom on a fresh kernel, in its own folder; return it."""
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(path, as_version=4)
+    NotebookClient(
+        notebook,
+        timeout=120,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
+    return notebook
+
+
+@pytest.fixture(scope="session")
+def run_notebook():
+    """The notebook runner shared by the notebook and exercise tests."""
+    return execute_notebook

@@ -187,18 +187,9 @@ def test_bad_course_or_assignment_gives_a_clear_error(tmp_path, capsys):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.parent.name)
-def test_master_runs_top_to_bottom_without_stderr(master, tmp_path):
-    from nbclient import NotebookClient
-
+def test_master_runs_top_to_bottom_without_stderr(master, tmp_path, run_notebook):
     course = _copy_course(tmp_path)
-    copy = course / master.relative_to(EXERCISES)
-    notebook = nbformat.read(copy, as_version=4)
-    NotebookClient(
-        notebook,
-        timeout=120,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(copy.parent)}},
-    ).execute()
+    notebook = run_notebook(course / master.relative_to(EXERCISES))
     for cell in notebook.cells:
         if cell.metadata.get("nbgrader", {}).get("grade") and cell.cell_type == "code":
             streams = [o.get("name") for o in cell.outputs if o.output_type == "stream"]

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -16,14 +15,8 @@ HEADER_FIELDS = ("objectives", "prerequisites", "estimated_time_minutes", "audie
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", LEARNER_NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_runs_on_a_fresh_kernel(path):
-    notebook = nbformat.read(path, as_version=4)
-    NotebookClient(
-        notebook,
-        timeout=120,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-    ).execute()
+def test_notebook_runs_on_a_fresh_kernel(path, run_notebook):
+    notebook = run_notebook(path)
     errors = [
         output
         for cell in notebook.cells
