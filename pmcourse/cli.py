@@ -2,7 +2,8 @@
 
 ``pmcourse data`` writes the course's data sets; ``pmcourse release`` regenerates
 the student versions of the graded exercises; ``pmcourse grade ASSIGNMENT``
-autogrades collected submissions and prints the scores.
+autogrades collected submissions and prints the scores; ``pmcourse header
+NOTEBOOK`` rewrites a module notebook's first cell from its metadata.
 """
 
 from __future__ import annotations
@@ -52,6 +53,19 @@ def _grade(args: argparse.Namespace) -> int:
     return 1 if report.problems else 0
 
 
+def _header(args: argparse.Namespace) -> int:
+    from pmcourse.header import write_header_cell
+
+    try:
+        for path in args.notebooks:
+            changed = write_header_cell(path)
+            print(f"{'wrote' if changed else 'unchanged'} {path}")
+    except (OSError, ValueError) as error:
+        print(f"pmcourse header: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pmcourse",
@@ -77,6 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--student", action="append", help="only this student (repeatable)")
     grade.add_argument("--out", help="also write the scores to this CSV file")
     grade.set_defaults(run=_grade)
+    header = commands.add_parser(
+        "header", help="rewrite module notebooks' first cell from their pmcourse metadata"
+    )
+    header.add_argument("notebooks", nargs="+", help="notebooks, such as notebooks/*.ipynb")
+    header.set_defaults(run=_header)
     return parser
 
 

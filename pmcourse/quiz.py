@@ -9,9 +9,10 @@ answer carries ``feedback``, so a learner learns from a wrong click too.
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 
-__all__ = ["load_quiz", "quiz_names", "show_quiz"]
+__all__ = ["QUIZ_COLOURS", "load_quiz", "quiz_html_and_script", "quiz_names", "show_quiz"]
 
 _CHOICE_TYPES = {"multiple_choice", "many_choice"}
 
@@ -86,6 +87,100 @@ def load_quiz(name: str) -> list[dict]:
     return questions
 
 
+#: Quiz colours from the Okabe-Ito palette (see :mod:`pmcourse.plots`): right and
+#: wrong answers differ in lightness and hue for colour-blind readers, and the
+#: feedback text says which is which, so colour is never the only cue.
+QUIZ_COLOURS = {
+    "--jq-multiple-choice-bg": "#1F3A5F",
+    "--jq-many-choice-bg": "#5C2A4D",
+    "--jq-numeric-bg": "#1F3A5F",
+    "--jq-correct-color": "#006E52",
+    "--jq-incorrect-color": "#A13F00",
+    "--jq-link-color": "#F0E442",
+}
+
+# jupyterquiz loads MathJax from a CDN when a page has a MathJax configuration but
+# MathJax has not started yet. The course's pages must make no request outside
+# themselves (hospital networks block CDNs), so that fallback is removed.
+_MATHJAX_FALLBACK = re.compile(
+    r"console\.log\('WARNING: Trying to force load MathJax 3'\);.*?\}\)\(\);",
+    flags=re.DOTALL,
+)
+
+# Quiz feedback is announced to screen readers, and the answer that has the
+# keyboard focus is outlined (the radio button inside each answer is hidden).
+_ACCESSIBILITY_JS = """
+(function () {
+  var tries = 0;
+  function mark() {
+    var quiz = document.getElementById("%(div_id)s");
+    var feedback = quiz ? quiz.querySelectorAll(".Feedback") : [];
+    if (!feedback.length) {
+      if (tries++ < 100) { setTimeout(mark, 100); }
+      return;
+    }
+    feedback.forEach(function (fb) {
+      fb.setAttribute("role", "status");
+      fb.setAttribute("aria-live", "polite");
+    });
+    quiz.dataset.pmcourseReady = "true";
+  }
+  mark();
+})();
+"""
+
+_ACCESSIBILITY_CSS = """<style>
+#%(div_id)s .MCButton:focus-within { outline: 3px solid #F0E442; outline-offset: 2px; }
+#%(div_id)s .MCButton input { position: absolute; opacity: 0; width: 1px; height: 1px; }
+</style>"""
+
+
+def quiz_html_and_script(name: str, *, shuffle_answers: bool = True) -> tuple[str, str]:
+    """The HTML and JavaScript of a quiz, as :func:`show_quiz` displays them.
+
+    The script embeds the questions and jupyterquiz's code, so the quiz works on
+    a static web page without network access; it never loads MathJax itself
+    (write quiz text without LaTeX: p², not $p^2$).
+
+    Examples
+    --------
+    >>> html, script = quiz_html_and_script("01_foundations")
+    >>> "https://" in script
+    False
+    """
+    from jupyterquiz.dynamic.loader import load_questions_script
+    from jupyterquiz.dynamic.renderer import build_script, build_styles, render_div
+
+    questions = load_quiz(name)
+    div_id = "quiz" + "".join(ch for ch in name if ch.isalnum())
+    prefix, static, url = load_questions_script(questions, div_id)
+    html = render_div(div_id, False, shuffle_answers, False, 1_000_000, 600, 10, "left")
+    html += build_styles(div_id, _colours()) + _ACCESSIBILITY_CSS % {"div_id": div_id}
+    html += "</div>"
+    script = _MATHJAX_FALLBACK.sub("", build_script(prefix, static, url, div_id, True))
+    # jupyterquiz typesets with MathJax when it finds it; hide it so that a page
+    # still loading MathJax gets no half-configured MathJax (see above).
+    script = "(function (MathJax) {\n" + script + "\n})(undefined);\n"
+    script += _ACCESSIBILITY_JS % {"div_id": div_id}
+    return html, script
+
+
+def _colours() -> dict[str, str]:
+    """jupyterquiz's default colours, with the course's on top."""
+    colours = {
+        "--jq-mc-button-bg": "#fafafa",
+        "--jq-mc-button-border": "#e0e0e0e0",
+        "--jq-mc-button-inset-shadow": "#555555",
+        "--jq-numeric-input-bg": "#c0c0c0",
+        "--jq-numeric-input-label": "#101010",
+        "--jq-numeric-input-shadow": "#999999",
+        "--jq-string-bg": "#4c1a57",
+        "--jq-text-color": "#fafafa",
+    }
+    colours.update(QUIZ_COLOURS)
+    return colours
+
+
 def show_quiz(name: str, *, shuffle_answers: bool = True) -> None:
     """Show a self-check quiz in the notebook (and on the book's page).
 
@@ -96,6 +191,8 @@ def show_quiz(name: str, *, shuffle_answers: bool = True) -> None:
     shuffle_answers : bool, default True
         Present the answers of each question in a random order.
     """
-    from jupyterquiz import display_quiz  # imported here: only needed in a notebook
+    from IPython.display import HTML, Javascript, display
 
-    display_quiz(load_quiz(name), shuffle_answers=shuffle_answers)
+    html, script = quiz_html_and_script(name, shuffle_answers=shuffle_answers)
+    display(HTML(html))
+    display(Javascript(script))

@@ -1,0 +1,69 @@
+"""Sphinx extension for the course website (registered in _config.yml).
+
+- Module pages (notebooks with ``pmcourse`` metadata) open with a header box
+  generated from that metadata: the notebook's hand-written first cell is
+  replaced by :func:`pmcourse.header.header_myst`, so the metadata is the one
+  source of truth. A module page without complete metadata or without a
+  "Key points" section fails the build.
+- The website's own style sheet (``book/_static/pmcourse.css``): the header
+  box and visible keyboard focus.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+from pmcourse.header import header_myst, header_problems
+
+logger = logging.getLogger(__name__)
+
+KEY_POINTS = re.compile(r"^## Key points\s*$", flags=re.MULTILINE)
+STATIC = Path(__file__).resolve().parents[1] / "_static"
+
+
+def _replace_header(app: Sphinx, docname: str, source: list[str]) -> None:
+    path = Path(app.env.doc2path(docname))
+    if path.suffix != ".ipynb" or path.parent.name != "notebooks":
+        return  # only module pages (notebooks/*.ipynb) have a header box
+    notebook = json.loads(source[0])
+    metadata = notebook.get("metadata", {}).get("pmcourse")
+    if metadata is None:
+        raise ExtensionError(
+            f"{path.name} is a module notebook without \"pmcourse\" metadata "
+            "(title, objectives, prerequisites, estimated_time_minutes, audience)."
+        )
+    problems = header_problems(metadata)
+    if problems:
+        raise ExtensionError(f"{path.name}: " + "; ".join(problems) + ".")
+    cells = notebook["cells"]
+    box = {"cell_type": "markdown", "metadata": {}, "source": header_myst(metadata)}
+    first = cells[0] if cells else None
+    if first and first["cell_type"] == "markdown" and "".join(first["source"]).startswith("# "):
+        cells[0] = {**first, "source": box["source"]}
+    else:
+        cells.insert(0, {**box, "id": "pmcourse-header"})
+    markdown = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    if not KEY_POINTS.search(markdown):
+        logger.warning(
+            "%s has no '## Key points' section: end every module with one.",
+            path.name,
+            location=docname,
+        )
+    source[0] = json.dumps(notebook)
+
+
+def _add_static(app: Sphinx, config) -> None:
+    config.html_static_path.append(str(STATIC))
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("config-inited", _add_static)
+    app.connect("source-read", _replace_header)
+    app.add_css_file("pmcourse.css")
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
