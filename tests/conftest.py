@@ -1,3 +1,5 @@
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -29,3 +31,26 @@ def execute_notebook(path: Path) -> nbformat.NotebookNode:
 def run_notebook():
     """The notebook runner shared by the notebook and exercise tests."""
     return execute_notebook
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The course website, built once per test session (warnings are errors)."""
+    out = tmp_path_factory.mktemp("book")
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    completed = subprocess.run(
+        [
+            str(jupyter_book),
+            "build",
+            str(ROOT),
+            "--path-output",
+            str(out),
+            "--warningiserror",
+            "--keep-going",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
+    return out / "_build" / "html"

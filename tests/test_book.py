@@ -1,74 +1,193 @@
-"""The course website builds with warnings as errors and has every page."""
+"""The course website: it builds with warnings as errors, has every page, and every
+module page is complete (header box, key points, quiz, launch buttons, alt text,
+abbreviations defined), self-contained and free of broken links.
+
+The site is built once per test session (the ``built_site`` fixture in
+conftest.py); tests/test_browser.py checks it again in a real browser.
+"""
 
 import re
-import subprocess
-import sys
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
+import nbformat
 import pytest
 import yaml
+from book_site import (
+    ROOT,
+    abbreviations,
+    config,
+    glossary_exempt,
+    glossary_terms,
+    module_notebooks,
+    notebook_metadata,
+    notebook_pages,
+    toc_files,
+    undefined_abbreviations,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
+from pmcourse.header import header_markdown, header_problems
 
 
-def _toc_files(toc: dict) -> list[str]:
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [chapter["file"] for chapter in part["chapters"]]
-    return files
+def _soup(path: Path):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(path.read_text("utf-8"), "html.parser")
 
 
-@pytest.fixture(scope="module")
-def built_site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("book")
-    jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    completed = subprocess.run(
-        [
-            str(jupyter_book),
-            "build",
-            str(ROOT),
-            "--path-output",
-            str(out),
-            "--warningiserror",
-            "--keep-going",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
-    return out / "_build" / "html"
+def _html_pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if not p.relative_to(site).parts[0] == "_static")
 
 
 def test_source_exercises_are_never_in_the_table_of_contents():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    assert not any(f.startswith("exercises/source") for f in _toc_files(toc))
-    config = yaml.safe_load((ROOT / "_config.yml").read_text())
-    assert "exercises/source/*" in config["exclude_patterns"]
+    assert not any(f.startswith("exercises/source") for f in toc_files())
+    assert "exercises/source/*" in config()["exclude_patterns"]
 
 
 def test_every_toc_entry_exists():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    for name in _toc_files(toc):
+    for name in toc_files():
         assert any((ROOT / f"{name}{suffix}").exists() for suffix in (".md", ".ipynb")), name
+
+
+def test_every_module_notebook_is_in_the_table_of_contents():
+    for notebook in module_notebooks():
+        assert f"notebooks/{notebook.stem}" in toc_files(), f"add {notebook.name} to _toc.yml"
+
+
+def test_nitpicky_build_and_header_extension_are_configured():
+    sphinx = config()["sphinx"]
+    assert sphinx["config"]["nitpicky"] is True
+    assert "pmcourse_book" in sphinx["local_extensions"]
+    assert "sphinx-mathjax-offline" in sphinx["extra_extensions"]
+
+
+@pytest.mark.parametrize("path", module_notebooks(), ids=lambda p: p.name)
+def test_module_metadata_is_complete_and_the_first_cell_matches_it(path):
+    metadata = notebook_metadata(path)
+    assert not header_problems(metadata), header_problems(metadata)
+    notebook = nbformat.read(path, as_version=4)
+    expected = header_markdown(metadata)
+    assert notebook.cells[0].source == expected, (
+        f"The first cell of {path.name} is not in step with its metadata. "
+        f"Run `pmcourse header {path.relative_to(ROOT)}` to rewrite it, or make it:\n\n" + expected
+    )
+
+
+@pytest.mark.parametrize("path", module_notebooks(), ids=lambda p: p.name)
+def test_module_notebook_ends_with_key_points(path):
+    notebook = nbformat.read(path, as_version=4)
+    headings = [
+        (index, line)
+        for index, cell in enumerate(notebook.cells)
+        if cell.cell_type == "markdown"
+        for line in cell.source.splitlines()
+        if line.startswith("## ")
+    ]
+    titles = [line for _, line in headings]
+    assert "## Key points" in titles, f"{path.name} has no '## Key points' section"
+    after = titles[titles.index("## Key points") + 1 :]
+    assert set(after) <= {"## Further reading"}, (
+        f"{path.name}: '## Key points' must be the last section (only "
+        f"'## Further reading' may follow it), found after it: {after}"
+    )
+    cell = next(notebook.cells[i] for i, line in headings if line == "## Key points")
+    points = cell.source.split("## Key points", 1)[1].split("\n## ", 1)[0]
+    assert len(re.findall(r"^- ", points, flags=re.MULTILINE)) >= 2, f"{path.name}: no points"
+
+
+@pytest.mark.parametrize("path", module_notebooks(), ids=lambda p: p.name)
+def test_widget_demos_are_static_on_the_website_with_a_launch_note(path):
+    notebook = nbformat.read(path, as_version=4)
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "code" or not re.search(r"_explorer\(|interact\(", cell.source):
+            continue
+        assert "remove-output" in cell.metadata.get("tags", []), (
+            f"{path.name}: tag the widget cell {cell.source!r} remove-output and show a "
+            "still figure before it"
+        )
+        before = "\n".join(c.source for c in notebook.cells[max(0, index - 2) : index])
+        assert re.search(r"launch", before, flags=re.IGNORECASE), (
+            f"{path.name}: tell website readers to launch the page to try the widget "
+            f"{cell.source!r}"
+        )
 
 
 @pytest.mark.slow
 def test_every_page_is_built(built_site):
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    for name in _toc_files(toc):
+    for name in toc_files():
         assert (built_site / f"{name}.html").is_file(), name
     assert (built_site / "index.html").is_file()
 
 
 @pytest.mark.slow
 def test_module_pages_show_executed_outputs(built_site):
-    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+    for notebook in module_notebooks():
         page = (built_site / "notebooks" / f"{notebook.stem}.html").read_text()
         assert 'class="cell_output' in page, f"{notebook.name} was not executed"
         assert "Traceback" not in page
     foundations = (built_site / "notebooks" / "01_foundations.html").read_text()
     assert re.search(r'<img[^>]+src="[^"]+\.png"', foundations), "no figure on module 1"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", module_notebooks(), ids=lambda p: p.name)
+def test_module_page_opens_with_the_header_box_from_its_metadata(built_site, path):
+    metadata = notebook_metadata(path)
+    soup = _soup(built_site / "notebooks" / f"{path.stem}.html")
+    article = soup.select_one("article.bd-article")
+    title = article.find("h1")
+    assert metadata["title"] in title.get_text(), f"{path.name}: title is not the metadata's"
+    box = title.find_next_sibling()
+    assert box is not None and "module-header" in box.get("class", []), (
+        f"{path.name}: the page does not open with the header box"
+    )
+    text = " ".join(box.get_text(" ").split())
+    for item in metadata["objectives"] + metadata["prerequisites"]:
+        assert " ".join(item.split()) in text, f"{path.name}: header box lacks {item!r}"
+    assert f"About {metadata['estimated_time_minutes']} minutes" in text
+    assert ", ".join(metadata["audience"]) in text
+    for label in ("Learning objectives", "Prerequisites", "Estimated time", "Audience"):
+        assert label in text, f"{path.name}: header box lacks {label}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", module_notebooks(), ids=lambda p: p.name)
+def test_module_page_ends_with_key_points(built_site, path):
+    soup = _soup(built_site / "notebooks" / f"{path.stem}.html")
+    article = soup.select_one("article.bd-article")
+    sections = [h.get_text().strip().rstrip("#").strip() for h in article.find_all("h2")]
+    assert "Key points" in sections, f"{path.name}: the page has no Key points section"
+    assert set(sections[sections.index("Key points") + 1 :]) <= {"Further reading"}
+    key_points = article.find(id="key-points")
+    assert len(key_points.find_all("li")) >= 2
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", notebook_pages())
+def test_launch_buttons_binder_jupyterhub_download_and_repository(built_site, name):
+    settings = config()
+    repository = settings["repository"]["url"]
+    branch = settings["repository"]["branch"]
+    org_repo = urlsplit(repository).path.strip("/")
+    hub = settings["launch_buttons"]["jupyterhub_url"].rstrip("/")
+    page = built_site / f"{name}.html"
+    hrefs = [a["href"] for a in _soup(page).find_all("a", href=True)]
+
+    binder = f"https://mybinder.org/v2/gh/{org_repo}/{branch}?urlpath=lab/tree/{name}.ipynb"
+    assert binder in hrefs, f"{name}: no Binder link {binder}"
+
+    hub_links = [h for h in hrefs if h.startswith(f"{hub}/hub/user-redirect/git-pull?")]
+    assert len(hub_links) == 1, f"{name}: no JupyterHub (nbgitpuller) link to {hub}"
+    query = parse_qs(urlsplit(hub_links[0]).query)
+    assert unquote(query["repo"][0]) == repository
+    assert query["branch"] == [branch]
+    folder = org_repo.split("/")[1]  # nbgitpuller clones into a folder named after the repo
+    assert query["urlpath"] == [f"lab/tree/{folder}/{name}.ipynb"]
+
+    downloads = [h for h in hrefs if h.endswith(f"_sources/{name}.ipynb")]
+    assert downloads, f"{name}: no download link for the .ipynb"
+    assert (page.parent / downloads[0]).resolve().is_file()
+    assert repository in hrefs, f"{name}: no repository button"
 
 
 @pytest.mark.slow
@@ -88,6 +207,8 @@ def test_glossary_and_references_are_built(built_site):
     assert 'id="term-' in glossary
     references = (built_site / "book" / "bibliography.html").read_text()
     assert "CPIC" in references
+    assert "cpic_clopidogrel2022" in (ROOT / "book" / "references.bib").read_text()
+    assert "Clopidogrel" in references or "clopidogrel" in references, "guideline not cited"
 
 
 @pytest.mark.slow
@@ -95,3 +216,119 @@ def test_module_pages_load_no_widget_manager_from_a_cdn(built_site):
     for page in (built_site / "notebooks").glob("*.html"):
         html = page.read_text()
         assert "html-manager" not in html and "require.min.js" not in html, page.name
+
+
+@pytest.mark.slow
+def test_pages_take_nothing_from_outside_the_site(built_site):
+    """Scripts, styles, fonts, images and frames all come from the built site."""
+    outside = re.compile(r"^(https?:)?//", flags=re.IGNORECASE)
+    problems = []
+    for page in _html_pages(built_site):
+        soup = _soup(page)
+        for tag in soup.find_all(["script", "img", "iframe", "source", "audio", "video"]):
+            if tag.get("src") and outside.match(tag["src"]):
+                problems.append(f"{page.name}: <{tag.name} src={tag['src']}>")
+        for tag in soup.find_all("link", href=True):
+            if outside.match(tag["href"]) and tag.get("rel") != ["canonical"]:
+                problems.append(f"{page.name}: <link href={tag['href']}>")
+        for script in soup.find_all("script", src=False):
+            if re.search(r"(cdn\.jsdelivr|unpkg\.com|cdnjs|googleapis)", script.get_text()):
+                problems.append(f"{page.name}: inline script refers to a CDN")
+    for css in built_site.joinpath("_static").rglob("*.css"):
+        for url in re.findall(r"url\(\s*['\"]?(https?://[^)'\"]+)", css.read_text("utf-8")):
+            problems.append(f"{css.name}: url({url})")
+        for url in re.findall(r"@import\s+(?:url\()?['\"]?(https?://[^)'\";]+)", css.read_text()):
+            problems.append(f"{css.name}: @import {url}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.slow
+def test_every_internal_link_and_anchor_resolves(built_site):
+    ids: dict[Path, set[str]] = {}
+
+    def anchors(page: Path) -> set[str]:
+        if page not in ids:
+            soup = _soup(page)
+            ids[page] = {tag["id"] for tag in soup.find_all(id=True)} | {
+                tag["name"] for tag in soup.find_all("a", attrs={"name": True})
+            }
+        return ids[page]
+
+    broken = []
+    for page in _html_pages(built_site):
+        soup = _soup(page)
+        links = [(a.name, a["href"]) for a in soup.find_all(["a", "link"], href=True)]
+        links += [(t.name, t["src"]) for t in soup.find_all(["img", "script"], src=True)]
+        for tag, link in links:
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or link.startswith(("mailto:", "javascript:")):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if not target.exists():
+                broken.append(f"{page.relative_to(built_site)}: <{tag}> {link} (no such file)")
+            elif parts.fragment and target.suffix == ".html":
+                if unquote(parts.fragment) not in anchors(target):
+                    broken.append(f"{page.relative_to(built_site)}: {link} (no such anchor)")
+    assert not broken, "\n".join(broken)
+
+
+@pytest.mark.slow
+def test_every_image_has_alt_text(built_site):
+    missing = []
+    for page in _html_pages(built_site):
+        for img in _soup(page).find_all("img"):
+            alt = (img.get("alt") or "").strip()
+            if not alt or alt == img.get("src") or re.search(r"\.(png|svg|jpe?g|gif)$", alt):
+                missing.append(f"{page.relative_to(built_site)}: {img.get('src')} (alt={alt!r})")
+    assert not missing, (
+        "Images without a real description. For a figure made by a code cell, add cell "
+        'metadata {"mystnb": {"image": {"alt": "what the figure shows"}}}:\n' + "\n".join(missing)
+    )
+
+
+def _page_text(page: Path) -> str:
+    """The prose of a page: no code, outputs, math or navigation."""
+    article = _soup(page).select_one("article.bd-article")
+    if article is None:
+        return ""
+    for tag in article.select("pre, code, script, style, .math, .cell_input, .cell_output"):
+        tag.decompose()
+    return article.get_text(" ")
+
+
+@pytest.mark.slow
+def test_every_abbreviation_is_in_the_glossary(built_site):
+    known = glossary_terms() | glossary_exempt()
+    pages = [f"{name}.html" for name in toc_files() if name != "book/bibliography"]
+    missing = {}
+    for name in pages:
+        undefined = undefined_abbreviations(_page_text(built_site / name), known)
+        if undefined:
+            missing[name] = undefined
+    assert not missing, (
+        "Abbreviations used but not defined in book/glossary.md (add a glossary entry; "
+        "only gene symbols, units and identifiers go in book/glossary_exempt.txt):\n"
+        + "\n".join(f"  {page}: {', '.join(words)}" for page, words in missing.items())
+    )
+
+
+def test_glossary_exempt_list_does_not_shadow_the_glossary():
+    both = glossary_terms() & glossary_exempt()
+    assert not both, f"defined in the glossary and exempt too: {sorted(both)}"
+
+
+def test_abbreviation_finder_on_module_4_words():
+    assert abbreviations("CPIC, PGx, an AS of 1.5, INR and HLA-B*57:01") == {
+        "CPIC",
+        "PGx",
+        "AS",
+        "INR",
+        "HLA",
+    }
+
+
+def test_readme_and_config_name_the_hub_to_change():
+    hub = config()["launch_buttons"]["jupyterhub_url"]
+    assert hub in (ROOT / "README.md").read_text()
+    assert "CHANGE" in (ROOT / "_config.yml").read_text()
+    yaml.safe_load((ROOT / "_config.yml").read_text())

@@ -5,6 +5,8 @@
   replaced by :func:`pmcourse.header.header_myst`, so the metadata is the one
   source of truth. A module page without complete metadata or without a
   "Key points" section fails the build.
+- Fixes for an offline, accessible page: no thebe, bibliography entries as
+  list items (see :func:`_fix_page`).
 - The website's own style sheet (``book/_static/pmcourse.css``): the header
   box and visible keyboard focus.
 """
@@ -58,12 +60,40 @@ def _replace_header(app: Sphinx, docname: str, source: list[str]) -> None:
     source[0] = json.dumps(notebook)
 
 
-def _add_static(app: Sphinx, config) -> None:
+def _fix_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Remove what would break an offline, accessible page.
+
+    - Thebe (live code in the page) is not offered: its script would load thebe
+      from a CDN, and Jupyter Book adds its configuration twice, a JavaScript
+      error on every page. Launch buttons open Binder or the JupyterHub instead.
+    - docutils marks bibliography entries with the deprecated ARIA role
+      ``doc-biblioentry`` inside a ``role="list"``; axe-core reports that list as
+      having no list items (critical), so they become list items.
+    - The theme's colour mode defaults to the reader's system setting.
+    """
+    # Without a default colour mode the theme logs a JavaScript error on a
+    # reader's first visit; "auto" follows the reader's system setting.
+    context.setdefault("default_mode", "auto")
+    context["script_files"] = [
+        script
+        for script in context.get("script_files", [])
+        if "thebe" not in str(script).lower()
+        and "THEBE_JS_URL" not in getattr(script, "attributes", {}).get("body", "")
+    ]
+    context["css_files"] = [
+        css for css in context.get("css_files", []) if "thebe" not in str(css).lower()
+    ]
+    if "body" in context:
+        context["body"] = context["body"].replace('role="doc-biblioentry"', 'role="listitem"')
+
+
+def _configure(app: Sphinx, config) -> None:
     config.html_static_path.append(str(STATIC))
 
 
 def setup(app: Sphinx) -> dict:
-    app.connect("config-inited", _add_static)
+    app.connect("config-inited", _configure)
     app.connect("source-read", _replace_header)
+    app.connect("html-page-context", _fix_page, priority=900)
     app.add_css_file("pmcourse.css")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,100 @@
+"""What the website tests need to know about the book: its pages, modules and glossary.
+
+Everything is read from _toc.yml, _config.yml, notebooks/*.ipynb and
+book/glossary.md, so a new module needs no change here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: A word with two or more capitals and no more small letters than capitals:
+#: SNP, SNVs, PGx, rsID, dbSNP, GRCh38, CYP2C19; not DataFrame or JupyterLab.
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+
+
+def config() -> dict:
+    return yaml.safe_load((ROOT / "_config.yml").read_text())
+
+
+def toc_files() -> list[str]:
+    """Every document of the table of contents, without suffix, root first."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [chapter["file"] for chapter in part["chapters"]]
+    return files
+
+
+def toc_pages() -> list[str]:
+    """The HTML pages of the website made from the table of contents."""
+    return [f"{name}.html" for name in toc_files()]
+
+
+def notebook_pages() -> list[str]:
+    """The table-of-contents entries that are notebooks (they get launch buttons)."""
+    return [name for name in toc_files() if (ROOT / f"{name}.ipynb").exists()]
+
+
+def module_notebooks() -> list[Path]:
+    """The learner notebooks, one per module: notebooks/*.ipynb."""
+    return sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def notebook_metadata(path: Path) -> dict:
+    return json.loads(path.read_text("utf-8"))["metadata"]["pmcourse"]
+
+
+def glossary_terms() -> set[str]:
+    """The terms book/glossary.md defines (each term line of its glossary directive)."""
+    text = (ROOT / "book" / "glossary.md").read_text("utf-8")
+    inside = text.split("```{glossary}", 1)[1].split("\n```", 1)[0]
+    return {
+        line.strip()
+        for line in inside.splitlines()
+        if line.strip() and not line.startswith((" ", ":", "#"))
+    }
+
+
+def glossary_exempt() -> set[str]:
+    """Abbreviation-like words the glossary need not define (gene symbols, units ...)."""
+    words = set()
+    for line in (ROOT / "book" / "glossary_exempt.txt").read_text("utf-8").splitlines():
+        word = line.split("#", 1)[0].strip()
+        if word:
+            words.add(word)
+    return words
+
+
+def abbreviations(text: str) -> set[str]:
+    """Abbreviation-like words in a text.
+
+    >>> sorted(abbreviations("SNVs and a CNV in CYP2C19; a DataFrame in JupyterLab; rsID, Aa"))
+    ['CNV', 'CYP2C19', 'SNVs', 'rsID']
+    """
+    found = set()
+    for word in _WORD.findall(text):
+        upper = sum(ch.isupper() for ch in word)
+        lower = sum(ch.islower() for ch in word)
+        if upper >= 2 and upper >= lower:
+            found.add(word)
+    return found
+
+
+def undefined_abbreviations(text: str, known: set[str]) -> list[str]:
+    """The abbreviations in a text that are not known, allowing a plural s.
+
+    >>> undefined_abbreviations("SNPs, SNV and INR", {"SNP", "SNV"})
+    ['INR']
+    """
+    return sorted(
+        word
+        for word in abbreviations(text)
+        if word not in known and not (word.endswith("s") and word[:-1] in known)
+    )
