@@ -5,6 +5,8 @@
   replaced by :func:`pmcourse.header.header_myst`, so the metadata is the one
   source of truth. A module page without complete metadata or without a
   "Key points" section fails the build.
+- ``{pmcourse-modules}``: the table of modules on the landing page, from the
+  same metadata.
 - Fixes for an offline, accessible page: no thebe, bibliography entries as
   list items (see :func:`_fix_page`).
 - The website's own style sheet (``book/_static/pmcourse.css``): the header
@@ -17,7 +19,10 @@ import json
 import re
 from pathlib import Path
 
+from docutils import nodes
+from docutils.statemachine import StringList
 from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
@@ -60,6 +65,32 @@ def _replace_header(app: Sphinx, docname: str, source: list[str]) -> None:
     source[0] = json.dumps(notebook)
 
 
+class ModulesDirective(SphinxDirective):
+    """``{pmcourse-modules}``: a table of the modules, from their notebooks' metadata.
+
+    Lists every notebooks/*.ipynb of the book in order, so the landing page
+    shows a new module as soon as it is in _toc.yml.
+    """
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        srcdir = Path(self.env.srcdir)
+        rows = ["| no. | module | time |", "| --- | --- | --- |"]
+        for path in sorted((srcdir / "notebooks").glob("*.ipynb")):
+            docname = f"notebooks/{path.stem}"
+            if docname not in self.env.found_docs:
+                continue
+            self.env.note_dependency(str(path))
+            metadata = json.loads(path.read_text("utf-8"))["metadata"].get("pmcourse", {})
+            number = metadata.get("module", path.stem.split("_", 1)[0].lstrip("0") or "0")
+            minutes = metadata.get("estimated_time_minutes", "")
+            rows.append(f"| {number} | {{doc}}`/{docname}` | {minutes} min |")
+        container = nodes.container(classes=["pmcourse-modules"])
+        self.state.nested_parse(StringList(rows, source="pmcourse-modules"), 0, container)
+        return container.children
+
+
 def _fix_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Remove what would break an offline, accessible page.
 
@@ -92,6 +123,7 @@ def _configure(app: Sphinx, config) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    app.add_directive("pmcourse-modules", ModulesDirective)
     app.connect("config-inited", _configure)
     app.connect("source-read", _replace_header)
     app.connect("html-page-context", _fix_page, priority=900)
