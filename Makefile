@@ -6,12 +6,13 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 BOOK_FLAGS := --warningiserror --keep-going
 
-.PHONY: help venv book test test-fast lab data release grade lint clean
+.PHONY: help venv book test test-fast test-book lab data release grade lint clean
 
 help:
 	@echo "make book       build the course website into _build/html (executes the notebooks)"
 	@echo "make test       run the whole test suite"
 	@echo "make test-fast  run the quick tests only (no notebooks, nbgrader or book build)"
+	@echo "make test-book  build the website once and test it, also in headless chromium"
 	@echo "make lab        open JupyterLab on the course"
 	@echo "make data       regenerate the synthetic data sets in data/"
 	@echo "make release    regenerate the student versions in exercises/release/"
@@ -39,6 +40,11 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow"
 
+# The website's tests: build checks and the browser tests (Debian's chromium;
+# they skip with a message when it is missing, and fail under CI=true).
+test-book: $(STAMP)
+	$(BIN)/python -m pytest tests/test_book.py tests/test_browser.py
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=$(CURDIR) notebooks/00_getting_started.ipynb
 
@@ -53,8 +59,8 @@ grade: $(STAMP)
 	$(BIN)/pmcourse grade $(ASSIGNMENT) --out exercises/scores-$(ASSIGNMENT).csv
 
 lint: $(STAMP)
-	$(BIN)/ruff check pmcourse tests exercises/nbgrader_config.py
-	$(BIN)/ruff format --check pmcourse tests exercises/nbgrader_config.py
+	$(BIN)/ruff check pmcourse tests book/_ext exercises/nbgrader_config.py
+	$(BIN)/ruff format --check pmcourse tests book/_ext exercises/nbgrader_config.py
 
 clean:
-	rm -rf _build .pytest_cache
+	rm -rf _build .pytest_cache test-artifacts

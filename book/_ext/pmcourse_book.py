@@ -22,9 +22,9 @@ from pathlib import Path
 from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
-from sphinx.util.docutils import SphinxDirective
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
 
 from pmcourse.header import header_myst, header_problems
 
@@ -42,7 +42,7 @@ def _replace_header(app: Sphinx, docname: str, source: list[str]) -> None:
     metadata = notebook.get("metadata", {}).get("pmcourse")
     if metadata is None:
         raise ExtensionError(
-            f"{path.name} is a module notebook without \"pmcourse\" metadata "
+            f'{path.name} is a module notebook without "pmcourse" metadata '
             "(title, objectives, prerequisites, estimated_time_minutes, audience)."
         )
     problems = header_problems(metadata)
