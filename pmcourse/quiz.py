@@ -109,6 +109,9 @@ _MATHJAX_FALLBACK = re.compile(
 
 # Quiz feedback is announced to screen readers, and the answer that has the
 # keyboard focus is outlined (the radio button inside each answer is hidden).
+# Feedback is written in the page's own text colour (light or dark mode) and
+# marked with a tick or a cross: jupyterquiz colours it green or red, which is
+# hard to read in dark mode and to tell apart for colour-blind readers.
 _ACCESSIBILITY_JS = """
 (function () {
   var tries = 0;
@@ -130,8 +133,11 @@ _ACCESSIBILITY_JS = """
 """
 
 _ACCESSIBILITY_CSS = """<style>
-#%(div_id)s .MCButton:focus-within { outline: 3px solid #F0E442; outline-offset: 2px; }
+#%(div_id)s .MCButton:focus-within { outline: 3px solid #0072B2; outline-offset: 2px; }
 #%(div_id)s .MCButton input { position: absolute; opacity: 0; width: 1px; height: 1px; }
+#%(div_id)s .Feedback.correct, #%(div_id)s .Feedback.incorrect { color: inherit; }
+#%(div_id)s .Feedback.correct::before { content: "\\2713  "; }
+#%(div_id)s .Feedback.incorrect::before { content: "\\2717  "; }
 </style>"""
 
 
