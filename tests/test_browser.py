@@ -102,7 +102,7 @@ class Visit:
         self.page.route("**/*", self._route)
         self.page.goto(site_url + page, wait_until="load")
         self.page.wait_for_load_state("networkidle")
-        if self.page.locator("[id^=quiz]").count():
+        if self.page.locator("[data-shuffleanswers]").count():  # a jupyterquiz quiz
             self.page.wait_for_selector("[data-pmcourse-ready]", timeout=10_000)
 
     def _route(self, route) -> None:

@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 
@@ -79,3 +80,14 @@ def test_show_quiz_displays_html_and_javascript(monkeypatch):
     quiz.show_quiz("01_foundations")
     kinds = {type(obj).__name__ for obj in shown}
     assert {"HTML", "Javascript"} <= kinds
+
+
+def test_quizzes_work_offline_and_announce_their_feedback():
+    for name in quiz.quiz_names():
+        html, script = quiz.quiz_html_and_script(name)
+        for text in (html, script):
+            assert not re.search(r"https?://", text), f"{name} refers to the internet"
+        assert "MathJax" in script  # jupyterquiz's own typesetting, hidden by the wrapper
+        assert script.startswith("(function (MathJax) {")
+        assert 'aria-live", "polite"' in script
+        assert ":focus-within" in html
