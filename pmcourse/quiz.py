@@ -87,9 +87,11 @@ def load_quiz(name: str) -> list[dict]:
     return questions
 
 
-#: Quiz colours from the Okabe-Ito palette (see :mod:`pmcourse.plots`): right and
-#: wrong answers differ in lightness and hue for colour-blind readers, and the
-#: feedback text says which is which, so colour is never the only cue.
+#: Quiz colours: dark blue questions, and for a clicked answer darkened versions
+#: of the Okabe-Ito bluish green (right) and vermillion (wrong) of
+#: :mod:`pmcourse.plots`, which colour-blind readers can tell apart and which
+#: keep white text readable. The feedback is marked with a tick or a cross and
+#: says in words whether the answer is right, so colour is never the only cue.
 QUIZ_COLOURS = {
     "--jq-multiple-choice-bg": "#1F3A5F",
     "--jq-many-choice-bg": "#5C2A4D",
