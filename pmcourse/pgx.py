@@ -94,6 +94,14 @@ def _recommendations() -> pd.DataFrame:
     return load_table("pgx_recommendations")
 
 
+@cache
+def _recommendation_index() -> dict[tuple[str, str, str], dict]:
+    """(drug, gene, phenotype) -> the recommendation's table row."""
+    return {
+        (r["drug"], r["gene"], r["phenotype"]): r for r in _recommendations().to_dict("records")
+    }
+
+
 def _known(items) -> str:
     return ", ".join(repr(item) for item in items)
 
@@ -121,24 +129,31 @@ def alleles(gene: str) -> list[str]:
     return table.loc[table["gene"] == gene, "allele"].tolist()
 
 
-def _allele_row(gene: str, allele: str) -> pd.Series:
+@cache
+def _allele_index() -> dict[tuple[str, str], dict]:
+    """(gene, lower-case name or alias) -> the allele's table row."""
+    index = {}
+    for row in _allele_table().to_dict("records"):
+        aliases = row["aliases"].split(";") if isinstance(row["aliases"], str) else []
+        for name in [row["allele"], *aliases]:
+            index[(row["gene"], name.strip().lower())] = row
+    return index
+
+
+def _allele_row(gene: str, allele: str) -> dict:
     """The table row of one allele, found by its name or an alias."""
     if not isinstance(allele, str):
         raise TypeError(f"An allele is text, such as '*2'; got {allele!r}.")
-    table = _allele_table()
-    rows = table[table["gene"] == gene]
-    wanted = allele.strip().lower()
-    for _, row in rows.iterrows():
-        aliases = row["aliases"].split(";") if isinstance(row["aliases"], str) else []
-        names = [row["allele"], *aliases]
-        if wanted in (name.strip().lower() for name in names):
-            return row
+    row = _allele_index().get((gene, allele.strip().lower()))
+    if row is not None:
+        return row
+    known = alleles(gene)
     hint = ""
-    if not allele.strip().startswith("*") and f"*{allele.strip()}" in rows["allele"].tolist():
+    if not allele.strip().startswith("*") and f"*{allele.strip()}" in known:
         hint = f" Star alleles start with a star: did you mean '*{allele.strip()}'?"
     raise ValueError(
         f"{gene} has no allele {allele!r} in the course's tables.{hint} "
-        f"Known {gene} alleles: {_known(rows['allele'])}."
+        f"Known {gene} alleles: {_known(known)}."
     )
 
 
@@ -191,7 +206,7 @@ def split_diplotype(diplotype: str) -> list[str]:
     return parts
 
 
-def _parse(gene: str, diplotype: str) -> list[tuple[pd.Series, int]]:
+def _parse(gene: str, diplotype: str) -> list[tuple[dict, int]]:
     """Look up both alleles of a diplotype: (table row, copies) for each."""
     parsed = []
     for allele in split_diplotype(diplotype):
@@ -205,9 +220,12 @@ def _parse(gene: str, diplotype: str) -> list[tuple[pd.Series, int]]:
     return parsed
 
 
-def _allele_sort_key(name: str) -> tuple:
+def _allele_sort_key(allele: str) -> tuple:
+    name, copies = split_allele(allele)
     number = re.match(r"^\*(\d+)", name)
-    return (0, int(number[1]), name) if number else (0 if name == "Reference" else 1, 0, name)
+    if number:
+        return (0, int(number[1]), name, copies)
+    return (0 if name == "Reference" else 1, 0, name, copies)
 
 
 def normalise_diplotype(gene: str, diplotype: str) -> str:
@@ -226,7 +244,7 @@ def normalise_diplotype(gene: str, diplotype: str) -> str:
     named = []
     for row, copies in _parse(gene, diplotype):
         named.append(row["allele"] + (f"x{copies}" if copies > 1 else ""))
-    return "/".join(sorted(named, key=lambda name: _allele_sort_key(split_allele(name)[0])))
+    return "/".join(sorted(named, key=_allele_sort_key))
 
 
 # --- function, activity value, activity score -------------------------------
@@ -362,6 +380,12 @@ def phenotype(gene: str, diplotype: str) -> str:
     'positive'
     """
     gene = _gene(gene)
+    split_diplotype(diplotype)  # a clear error for a wrong type before the cache
+    return _phenotype(gene, diplotype)
+
+
+@cache
+def _phenotype(gene: str, diplotype: str) -> str:
     if gene.startswith("HLA-B"):
         if gene == "HLA-B":
             raise ValueError(
@@ -441,6 +465,11 @@ class Recommendation:
         )
 
 
+@cache
+def _drugs() -> tuple[str, ...]:
+    return tuple(sorted(_recommendations()["drug"].unique()))
+
+
 def drugs() -> list[str]:
     """Drugs with a CPIC recommendation in the course's table.
 
@@ -449,18 +478,20 @@ def drugs() -> list[str]:
     >>> "clopidogrel" in drugs()
     True
     """
-    return sorted(_recommendations()["drug"].unique())
+    return list(_drugs())
 
 
-def _genes_for(drug: str) -> list[str]:
+@cache
+def _genes_for(drug: str) -> tuple[str, ...]:
     table = _recommendations()
-    genes = list(dict.fromkeys(table.loc[table["drug"] == drug, "gene"]))
-    return genes + (["VKORC1"] if drug == "warfarin" else [])
+    genes = tuple(dict.fromkeys(table.loc[table["drug"] == drug, "gene"]))
+    return genes + (("VKORC1",) if drug == "warfarin" else ())
 
 
-def _phenotype_terms(gene: str) -> set[str]:
+@cache
+def _phenotype_terms(gene: str) -> frozenset[str]:
     table = _recommendations()
-    return set(table.loc[table["gene"] == gene, "phenotype"])
+    return frozenset(table.loc[table["gene"] == gene, "phenotype"])
 
 
 def _as_phenotype(gene: str, value: str) -> str:
@@ -523,7 +554,7 @@ def recommendation(drug: str, **genotypes_or_phenotypes: str) -> Recommendation:
     if not isinstance(drug, str):
         raise TypeError(f"Name the drug as text, such as 'clopidogrel'; got {drug!r}.")
     drug = drug.strip().lower()
-    if drug not in drugs():
+    if drug not in _drugs():
         raise ValueError(
             f"No CPIC recommendation for {drug!r} in the course. Known: {_known(drugs())}."
         )
@@ -539,12 +570,8 @@ def recommendation(drug: str, **genotypes_or_phenotypes: str) -> Recommendation:
     if drug == "warfarin":
         vkorc1 = _vkorc1_genotype(given["VKORC1"])
     terms = {gene: _as_phenotype(gene, given[gene]) for gene in needed if gene != "VKORC1"}
-    table = _recommendations()
-    rows = [
-        table[(table["drug"] == drug) & (table["gene"] == gene) & (table["phenotype"] == term)]
-        for gene, term in terms.items()
-    ]
-    chosen = max((row.iloc[0] for row in rows), key=_priority)
+    index = _recommendation_index()
+    chosen = max((index[(drug, gene, term)] for gene, term in terms.items()), key=_priority)
     phenotypes = dict(terms)
     if drug == "warfarin":
         phenotypes["VKORC1"] = f"-1639 {vkorc1}"
@@ -559,7 +586,7 @@ def recommendation(drug: str, **genotypes_or_phenotypes: str) -> Recommendation:
     )
 
 
-def _priority(row: pd.Series) -> tuple[int, int]:
+def _priority(row: dict) -> tuple[int, int]:
     severity = sum(word in row["phenotype"] for word in _SEVERE_WORDS)
     poor = "Poor" in row["phenotype"]
     return (_ACTION_RANK[row["action"]], 2 * poor + severity)
@@ -607,7 +634,7 @@ def drug_gene_alerts(medications: list[str], profile: dict[str, str]) -> pd.Data
     >>> alerts["drug"].tolist()
     ['clopidogrel']
     """
-    known = set(drugs())
+    known = set(_drugs())
     profile = {gene: value for gene, value in profile.items() if isinstance(value, str)}
     rows = []
     for drug in medications:
