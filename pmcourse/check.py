@@ -494,7 +494,8 @@ def check_function(
     return CheckResult(
         name,
         True,
-        f"Well done: your function gave the right result for all {len(cases)} test inputs.",
+        "Well done: your function gave the right result for "
+        + ("the test input." if len(cases) == 1 else f"all {len(cases)} test inputs."),
         quick=quick,
     )
 

@@ -34,6 +34,7 @@ __all__ = [
     "alleles",
     "drug_gene_alerts",
     "drugs",
+    "has_recommendation",
     "normalise_diplotype",
     "phenotype",
     "phenotypes_of",
@@ -611,13 +612,38 @@ def phenotypes_of(profile: dict[str, str]) -> dict[str, str]:
     return result
 
 
+def has_recommendation(drug: str, profile: dict[str, str]) -> bool:
+    """Whether CPIC advice can be given for a drug from this profile.
+
+    True when the drug has a CPIC recommendation in the course and the profile
+    holds a result for every gene it needs. HLA-B, for instance, is typed on
+    demand, so a panel profile gives no advice for abacavir or allopurinol.
+
+    Examples
+    --------
+    >>> has_recommendation("clopidogrel", {"CYP2C19": "*1/*2"})
+    True
+    >>> has_recommendation("abacavir", {"CYP2C19": "*1/*2"})
+    False
+    >>> has_recommendation("paracetamol", {"CYP2C19": "*1/*2"})
+    False
+    """
+    name = drug.strip().lower() if isinstance(drug, str) else drug
+    if name not in _drugs():
+        return False
+    tested = {gene: value for gene, value in profile.items() if isinstance(value, str)}
+    given = _given_genes(name, tested)
+    return all(gene in given for gene in _genes_for(name))
+
+
 def drug_gene_alerts(medications: list[str], profile: dict[str, str]) -> pd.DataFrame:
     """Which of a patient's medicines have CPIC advice that changes the prescription.
 
     Parameters
     ----------
     medications : list of str
-        Drug names; drugs without a CPIC recommendation in the course are skipped.
+        Drug names; drugs without a CPIC recommendation in the course, or
+        whose genes the profile lacks, are skipped (see :func:`has_recommendation`).
     profile : dict
         Gene -> diplotype or phenotype, as for :func:`recommendation`.
 
@@ -634,15 +660,12 @@ def drug_gene_alerts(medications: list[str], profile: dict[str, str]) -> pd.Data
     >>> alerts["drug"].tolist()
     ['clopidogrel']
     """
-    known = set(_drugs())
     profile = {gene: value for gene, value in profile.items() if isinstance(value, str)}
     rows = []
     for drug in medications:
         name = str(drug).strip().lower()
-        if name not in known:
-            continue
-        if not all(gene in _given_genes(name, profile) for gene in _genes_for(name)):
-            continue  # not tested for this drug's genes: no alert can be raised
+        if not has_recommendation(name, profile):
+            continue  # no CPIC advice, or its genes were not tested
         advice = recommendation(name, **profile)
         if advice.changes_prescription:
             genes = "; ".join(f"{g}: {t}" for g, t in advice.phenotypes.items())

@@ -307,8 +307,9 @@ def drug_gene_alerts(function: Any, *, quick: bool = True) -> CheckResult:
     True
     """
     hint = (
-        "Go through the medicines one by one; skip those not in pgx.drugs(); for the "
-        "others ask pgx.recommendation(drug, **profile) and keep the drug when its "
+        "Go through the medicines one by one; skip those for which "
+        "pgx.has_recommendation(drug, profile) is False; for the others ask "
+        "pgx.recommendation(drug, **profile) and keep the drug when its "
         "changes_prescription is True. Return the kept drugs as a list."
     )
     return check_function(
