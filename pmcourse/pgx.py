@@ -16,6 +16,7 @@ the guideline before prescribing.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -314,7 +315,8 @@ def _require_activity_gene(gene: str) -> None:
 def activity_score(gene: str, diplotype: str) -> float:
     """The activity score of a diplotype: the sum of its two activity values.
 
-    A duplicated allele counts its value times the number of copies.
+    A duplicated allele counts its value times the number of copies. An allele
+    of uncertain function has no activity value, and the score is then NaN.
 
     Examples
     --------
@@ -400,7 +402,8 @@ def _phenotype(gene: str, diplotype: str) -> str:
             "straight into the warfarin dosing algorithm. Use recommendation('warfarin', ...)."
         )
     if gene in ACTIVITY_SCORE_GENES:
-        return _phenotype_from_score(gene, activity_score(gene, diplotype))
+        score = activity_score(gene, diplotype)
+        return "Indeterminate" if math.isnan(score) else _phenotype_from_score(gene, score)
     functions = frozenset(row["function"] for row, _ in _parse(gene, diplotype))
     return _function_rules()[(gene, functions)]
 

@@ -1,6 +1,7 @@
 """pmcourse.pgx against every rule of shared/reference/pgx.md (CPIC data 2025-11-05)."""
 
 import itertools
+import math
 
 import pytest
 
@@ -118,6 +119,7 @@ CYP2D6 = {
                                  "*5/*1x1", "*4/*10x2", "*17/*17", "*10/*10x2"],
     "Normal Metabolizer": ["*1/*1", "*1/*2", "*1/*10", "*1/*29", "*4/*1x2", "*2/*41"],
     "Ultrarapid Metabolizer": ["*1/*1x2", "*2x2/*35", "*1/*17x3"],
+    "Indeterminate": ["*1/*22", "*4/*22", "*22x2/*1"],
 }  # fmt: skip
 CYP2C9 = {
     "Normal Metabolizer": ["*1/*1"],
@@ -199,6 +201,10 @@ def test_every_function_pair_of_a_gene_has_exactly_one_rule():
 )
 def test_cyp2d6_activity_scores_of_the_reference_examples(diplotype, score):
     assert pgx.activity_score("CYP2D6", diplotype) == score
+
+
+def test_an_allele_without_activity_value_gives_no_score():
+    assert math.isnan(pgx.activity_score("CYP2D6", "*1/*22"))
 
 
 def test_cyp2c9_and_dpyd_activity_scores():
