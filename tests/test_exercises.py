@@ -401,6 +401,16 @@ def graded_pgx(tmp_path_factory):
         "untouched": release,
         "ignores_copies": fill_answers(release, ignores_copies),
         "hard_coded": fill_answers(release, {**solutions, **_pgx_hard_coded_answers()}),
+        "shortcut": fill_answers(
+            release,
+            {
+                **solutions,
+                "cyp2c19_phenotype": "def cyp2c19_phenotype(diplotype):\n"
+                "    return pgx.phenotype('CYP2C19', diplotype)",
+                "cyp2d6_activity_score": "def cyp2d6_activity_score(diplotype):\n"
+                "    return pgx.activity_score('CYP2D6', diplotype)",
+            },
+        ),
     }
     for student, notebook in submissions.items():
         folder = course / "submitted" / student / PGX
@@ -424,6 +434,13 @@ def test_pgx_grading_ignoring_duplications_loses_only_that_part(graded_pgx):
     assert row["test_cyp2d6_activity_score"] == 0
     others = [cell for cell in PGX_CELLS if cell != "test_cyp2d6_activity_score"]
     assert (row[others] == 3).all()
+
+
+@pytest.mark.slow
+def test_pgx_grading_library_shortcuts_earn_no_points(graded_pgx):
+    row = graded_pgx.loc["shortcut"]
+    assert row["test_cyp2c19_phenotype"] == row["test_cyp2d6_activity_score"] == 0
+    assert row["test_drug_gene_alerts"] == row["test_patients_with_changed_prescription"] == 3
 
 
 @pytest.mark.slow
