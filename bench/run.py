@@ -136,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if everything and not args.no_page:
         methods = {name: benchmark.method for name, benchmark in BENCHMARKS.items()}
         PAGE.write_text(render_page(results, machine, methods, duration), encoding="utf-8")
-        print(f"wrote {PAGE.relative_to(ROOT)}")
+        print(f"wrote {PAGE}")
     ok = passed(results)
     print("all budgets met" if ok else "BUDGET BROKEN or benchmark failed: see the table")
     return 0 if ok else 1
