@@ -359,7 +359,9 @@ def _build_book(folder: Path) -> float:
     command = [str(jupyter_book), "build", str(folder), "--warningiserror", "--keep-going"]
     run = run_command(command, cwd=folder, env=_environment(), timeout=1800)
     if run.returncode != 0:
-        raise RuntimeError("jupyter-book build failed: " + (run.stdout + run.stderr)[-2000:])
+        output = (run.stdout + run.stderr).splitlines()
+        problems = [line for line in output if "WARNING" in line or "ERROR" in line]
+        raise RuntimeError("jupyter-book build failed: " + "\n".join(problems[:1] or output[-1:]))
     return run.wall_s
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 from collections.abc import Iterable, Sequence
@@ -95,6 +96,7 @@ class Result:
     def failed(cls, benchmark: str, what: str, error: BaseException | str) -> Result:
         """A result for a benchmark that raised: shown as ``error``, never as a pass."""
         text = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
+        text = re.sub(r"\x1b\[[0-9;]*m", "", text)  # colour codes of captured output
         first_line = (text.strip().splitlines() or ["(no message)"])[-1][:300]
         return cls(benchmark, what, None, "s", note=first_line, error=True)
 
@@ -195,6 +197,15 @@ def render_table(results: Iterable[Result]) -> str:
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(line.rstrip() for line in lines)
+
+
+def render_notes(results: Iterable[Result]) -> str:
+    """Why figures failed or errored, one line each, for under the terminal table."""
+    return "\n".join(
+        f"{r.status}: {r.benchmark}, {r.what}: {r.note}"
+        for r in results
+        if r.status in (FAIL, ERROR) and r.note
+    )
 
 
 def _markdown_cell(text: str) -> str:

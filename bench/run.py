@@ -29,6 +29,7 @@ from bench.core import (  # noqa: E402
     Result,
     machine_info,
     passed,
+    render_notes,
     render_page,
     render_table,
     write_json,
@@ -127,6 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     duration = time.perf_counter() - started
     print()
     print(render_table(results))
+    notes = render_notes(results)
+    if notes:
+        print("\n" + notes)
     everything = names == list(BENCHMARKS)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     extra = {"benchmarks": names, "duration_s": round(duration, 1)}

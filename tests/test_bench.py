@@ -33,6 +33,7 @@ def test_status_compares_the_value_with_its_budget():
     assert Result("x", "not measured", None, "s", budget=1.0).status == "error"
     assert Result.failed("x", "broke", ValueError("boom\nlast line")).status == "error"
     assert Result.failed("x", "broke", ValueError("boom\nlast line")).note == "last line"
+    assert Result.failed("x", "broke", "\x1b[91mWARNING: red\x1b[39;49;00m").note == "WARNING: red"
 
 
 def test_share_of_budget():
@@ -71,6 +72,9 @@ def test_terminal_table_has_one_aligned_row_per_figure():
     assert lines[4].endswith("recorded")
     assert "median of 3" in lines[2] and "<= 20 s" in lines[2] and "20%" in lines[2]
     assert "125%" in lines[3]
+    assert core.render_notes(_results()) == ""
+    broken = [*_results(), Result.failed("book", "build", "WARNING: no page")]
+    assert core.render_notes(broken) == "error: book, build: WARNING: no page"
 
 
 def test_json_record_holds_status_and_machine(tmp_path):
