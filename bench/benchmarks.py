@@ -126,8 +126,8 @@ def _notebook_results(
 @benchmark(
     "notebooks",
     "every learner notebook on a fresh kernel: wall time and kernel peak RSS",
-    """Each notebooks/*.ipynb runs top to bottom on a fresh python3 kernel (nbclient, in
-    the notebook's folder, as the tests run it), 3 times. Wall time runs from starting
+    """Each `notebooks/*.ipynb` runs top to bottom on a fresh python3 kernel (nbclient,
+    in the notebook's folder, as the tests run it), 3 times. Wall time runs from starting
     the kernel to shutting it down, like "Restart and run all"; the figure is the median.
     Peak RSS is the kernel process's own high-water mark (Linux VmHWM, read after every
     cell) plus the largest sampled RSS of processes it starts, the largest of the runs.
@@ -141,7 +141,7 @@ def bench_notebooks(options: Options) -> list[Result]:
 @benchmark(
     "masters",
     "every exercise master (with solutions) on a fresh kernel: wall time and peak RSS",
-    """Each exercises/source/*/*.ipynb, the instructor's master with solutions and
+    """Each `exercises/source/*/*.ipynb`, the instructor's master with solutions and
     hidden tests, runs as the learner notebooks do, in a temporary copy of the nbgrader
     course folder; the same figures and budgets.""",
 )
@@ -175,9 +175,9 @@ def _import_time(module: str) -> float:
     statement (time.perf_counter around it), so interpreter start-up is left out. The
     modules are imported in turn (pandas, pmcourse, pmcourse.datasets, pandas, ...), 15
     times each after one discarded warm-up round that writes the bytecode caches; the
-    figures are medians and the budget is on the ratio of the medians. import pmcourse
-    loads no submodule (submodules are imported by name, as notebooks do); the import
-    of pmcourse.datasets, which a notebook's first cell makes, is recorded beside it.""",
+    figures are medians and the budget is on the ratio of the medians. A notebook's first
+    cell goes on to import submodules such as `pmcourse.datasets`, which loads pandas,
+    numpy and scipy; that import is recorded beside it.""",
 )
 def bench_import(options: Options) -> list[Result]:
     modules = ["pandas", "pmcourse", "pmcourse.datasets"]
@@ -215,7 +215,7 @@ def bench_import(options: Options) -> list[Result]:
 @benchmark(
     "widgets",
     "the update function behind every registered widget demo, per call",
-    """Every demo registered in pmcourse.widgets.WIDGET_DEMOS: its update function is
+    """Every demo registered in `pmcourse.widgets.WIDGET_DEMOS`: its update function is
     called with the demo's example slider values, once to warm up and then 20 times;
     the figure is the median time per call (budget 100 ms). Recorded beside it: the
     same call plus saving the figure as PNG with a tight bounding box, as the notebook's
@@ -272,7 +272,7 @@ def bench_widgets(options: Options) -> list[Result]:
 @benchmark(
     "data",
     "make data: writing every data set, dictionary and checksums",
-    """The command behind make data (pmcourse data --out FOLDER) runs 3 times, each in
+    """The command behind `make data` (`pmcourse data --out FOLDER`) runs 3 times, each in
     a fresh process writing to a new temporary folder, so data/ is not touched; the
     figure is the median wall time of the whole command, interpreter start-up
     included. Its peak RSS is recorded (largest of the runs).""",
@@ -307,10 +307,10 @@ print(time.perf_counter() - start, len(cohort))
 @benchmark(
     "cohort",
     "make_cohort(1_000_000): time of the call and peak RSS of the process",
-    """make_cohort(1_000_000) runs 3 times, each in a fresh process. The time is that
+    """`make_cohort(1_000_000)` runs 3 times, each in a fresh process. The time is that
     of the call alone (perf_counter around it, imports left out), the median of the
-    runs. The memory is the peak RSS of the whole process (os.wait4's ru_maxrss, as
-    /usr/bin/time -v reports it), so it includes the interpreter, numpy and pandas
+    runs. The memory is the peak RSS of the whole process (`os.wait4`'s `ru_maxrss`, as
+    `/usr/bin/time -v` reports it), so it includes the interpreter, numpy and pandas
     (about 70 MB); the largest of the runs.""",
 )
 def bench_cohort(options: Options) -> list[Result]:
@@ -369,11 +369,13 @@ def _build_book(folder: Path) -> float:
     "book",
     "book: clean build against a rebuild with no change",
     """The repository's files (those git tracks or would track) are copied to a
-    temporary folder, so the repository's _build is not touched. There the book is
-    built as make book builds it (jupyter-book build --warningiserror --keep-going):
+    temporary folder, so the repository's `_build` is not touched. There the book is
+    built as `make book` builds it (`jupyter-book build --warningiserror --keep-going`):
     once from nothing (clean: every notebook executed, the execution cache empty), then
     again with no change. This is done 3 times in fresh copies; the figures are medians
-    and the budget is on the ratio of the medians.""",
+    and the budget is on the ratio of the medians. Recorded beside them: the time a fresh
+    interpreter takes to import jupyter-book's build code (`jupyter_book.sphinx`), a
+    fixed cost of every build, changed or not.""",
 )
 def bench_book(options: Options) -> list[Result]:
     files = _book_files()
@@ -390,9 +392,19 @@ def bench_book(options: Options) -> list[Result]:
         options.log(
             f"  book run {i + 1}/{n}: clean {clean[-1]:.1f} s, rebuild {rebuild[-1]:.1f} s"
         )
+    startup = [_import_time("jupyter_book.sphinx") for _ in range(n)]
+    share = median(startup) / median(rebuild)
     return [
         Result("book", "clean build", median(clean), "s", runs=clean),
         Result("book", "rebuild with no change", median(rebuild), "s", runs=rebuild),
+        Result(
+            "book",
+            "start-up: import of jupyter-book's build code",
+            median(startup),
+            "s",
+            runs=startup,
+            note=f"paid by every build, {share:.0%} of the no-change rebuild",
+        ),
         Result(
             "book",
             "rebuild / clean build",
@@ -408,10 +420,11 @@ def bench_book(options: Options) -> list[Result]:
     "grading",
     "plain nbgrader autograde of 40 copies of a solved submission (baseline, no budget)",
     """In a temporary copy of the nbgrader course, the assignment (the first in
-    exercises/source/, 01_foundations) is generated into the gradebook, and the master's
-    solutions are filled into the student version (pmcourse.grading.solutions_from_source
-    and fill_answers) and submitted by 40 students. One plain nbgrader autograde
-    ASSIGNMENT --force over all of them is timed once (wall time, and peak RSS of the
+    `exercises/source/` unless `--grading-assignment` names another) is generated into the
+    gradebook, and the master's solutions are filled into the student version
+    (`pmcourse.grading.solutions_from_source` and `fill_answers`) and submitted by 40
+    students. One plain `nbgrader autograde ASSIGNMENT --force` over all of them is timed
+    once (wall time, and peak RSS of the
     largest single process: nbgrader runs every submission's kernel itself); the time per
     submission is the wall time divided by 40. This is the baseline a faster grader will
     be held against, so it is recorded, with no budget.""",

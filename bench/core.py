@@ -327,7 +327,7 @@ make bench                      # every benchmark; rewrites this page
 make bench ONLY=notebooks       # one benchmark (or several: ONLY="import widgets")
 .venv/bin/python -m bench --list                # the benchmarks and what they measure
 .venv/bin/python -m bench import --repeat 30    # one benchmark, more runs
-python bench/run.py import                      # the same runner, called as a script
+.venv/bin/python bench/run.py import            # the same runner, as a script
 ```
 
 `make bench` exits with an error when a budget is broken or a benchmark cannot
@@ -376,7 +376,7 @@ def render_page(
         "The figures depend on the machine: compare figures from one run, and use the "
         "ratios and shares of budget rather than single times.",
         "",
-        markdown_table(["", ""], [[key, value] for key, value in machine.items()]),
+        markdown_table(["what", "value"], [[key, value] for key, value in machine.items()]),
         "",
         "## What is measured, and how",
         "",
