@@ -54,6 +54,7 @@ ACTIVITY_SCORE_GENES = ("CYP2D6", "CYP2C9", "DPYD")
 HLA_B_TESTS = ("HLA-B*57:01", "HLA-B*58:01")
 
 _NO_FUNCTION_TERM = ("VKORC1", "HLA-B")
+_PATIENT_COLUMNS = ("patient_id", "ancestry", "ward")
 _DUPLICATION = re.compile(r"^(?P<name>.+?)\s*[x×]\s*(?P<copies>\d+|N)$", re.IGNORECASE)
 _HLA_ALLELE = re.compile(r"^\*?\d{2,3}(:\d{2,3}){1,3}$")
 
@@ -521,6 +522,8 @@ def _given_genes(drug: str, genotypes: dict[str, str]) -> dict[str, str]:
     """Map the keyword arguments onto the genes the drug's guideline uses."""
     given = {}
     for key, value in genotypes.items():
+        if key in _PATIENT_COLUMNS:
+            continue  # a whole row of the course's tables can be passed as a profile
         gene = _gene(key)
         if gene == "HLA-B":  # the drug says which HLA-B allele matters
             gene = next((g for g in _genes_for(drug) if g.startswith("HLA-B*")), gene)

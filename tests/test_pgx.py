@@ -399,7 +399,8 @@ def test_likely_phenotypes_take_the_recommendation_they_qualify():
 
 
 def test_a_whole_profile_can_be_passed_and_extra_genes_are_ignored():
-    profile = {"CYP2C19": "*1/*2", "CYP2D6": "*1/*1", "SLCO1B1": "*1/*1"}
+    profile = {"patient_id": "PM-000001", "ancestry": "EUR", "CYP2C19": "*1/*2",
+               "CYP2D6": "*1/*1", "SLCO1B1": "*1/*1"}  # fmt: skip
     assert pgx.recommendation("codeine", **profile).phenotypes == {"CYP2D6": "Normal Metabolizer"}
 
 
