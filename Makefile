@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 BOOK_FLAGS := --warningiserror --keep-going
 
-.PHONY: help venv book test test-fast test-book lab data release grade lint clean
+.PHONY: help venv book test test-fast test-book lab data release grade bench lint clean
 
 help:
 	@echo "make book       build the course website into _build/html (executes the notebooks)"
@@ -17,6 +17,7 @@ help:
 	@echo "make data       regenerate the synthetic data sets in data/"
 	@echo "make release    regenerate the student versions in exercises/release/"
 	@echo "make grade      autograde the submissions in exercises/submitted/ (ASSIGNMENT=01_foundations)"
+	@echo "make bench      run the benchmarks, check their budgets (ONLY=notebooks: one of them)"
 	@echo "make lint       check code style with ruff"
 
 venv: $(STAMP)
@@ -58,9 +59,13 @@ ASSIGNMENT ?= 01_foundations
 grade: $(STAMP)
 	$(BIN)/pmcourse grade $(ASSIGNMENT) --out exercises/scores-$(ASSIGNMENT).csv
 
+# `make bench ONLY=notebooks` runs one benchmark; `$(BIN)/python -m bench --list` names them.
+bench: $(STAMP)
+	$(BIN)/python -m bench $(ONLY)
+
 lint: $(STAMP)
-	$(BIN)/ruff check pmcourse tests book/_ext exercises/nbgrader_config.py
-	$(BIN)/ruff format --check pmcourse tests book/_ext exercises/nbgrader_config.py
+	$(BIN)/ruff check pmcourse tests bench book/_ext exercises/nbgrader_config.py
+	$(BIN)/ruff format --check pmcourse tests bench book/_ext exercises/nbgrader_config.py
 
 clean:
 	rm -rf _build .pytest_cache test-artifacts

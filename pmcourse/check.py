@@ -24,14 +24,14 @@ import io
 import math
 import numbers
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["CheckResult", "check_function", "check_value", "compare"]
+__all__ = ["CheckResult", "check_function", "check_value", "compare", "forbid"]
 
 _MORE_TESTS = "This was a quick check; the graded version runs more tests."
 
@@ -494,7 +494,8 @@ def check_function(
     return CheckResult(
         name,
         True,
-        f"Well done: your function gave the right result for all {len(cases)} test inputs.",
+        "Well done: your function gave the right result for "
+        + ("the test input." if len(cases) == 1 else f"all {len(cases)} test inputs."),
         quick=quick,
     )
 
@@ -517,3 +518,37 @@ def _short_repr(value: Any) -> str:
         return f"<column of {len(value)} values>"
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+@contextlib.contextmanager
+def forbid(module: Any, name: str) -> Iterator[Callable]:
+    """Switch off a library function while a learner's function is tested.
+
+    Graded exercises ask learners to apply a rule themselves; inside this
+    block, a call to ``module.name`` raises an error that says so. The block
+    receives the original function, so the reference answer can still use it.
+
+    Examples
+    --------
+    >>> import math
+    >>> with forbid(math, "sqrt") as sqrt:
+    ...     print(sqrt(9.0), check_function(lambda x: math.sqrt(x), sqrt, [(4.0,)],
+    ...                                     name="root", quick=False).passed)
+    3.0 False
+    >>> math.sqrt(4.0)
+    2.0
+    """
+    original = getattr(module, name)
+    label = f"{module.__name__.rsplit('.', 1)[-1]}.{name}"
+
+    def switched_off(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError(
+            f"This exercise asks you to work it out yourself: {label} is switched off "
+            "while your function is graded. Use the helpers the task names instead."
+        )
+
+    setattr(module, name, switched_off)
+    try:
+        yield original
+    finally:
+        setattr(module, name, original)

@@ -15,7 +15,13 @@ from matplotlib.axes import Axes
 
 from pmcourse.genetics import hardy_weinberg_test
 
-__all__ = ["OKABE_ITO", "plot_allele_frequencies", "plot_hardy_weinberg"]
+__all__ = [
+    "OKABE_ITO",
+    "plot_allele_frequencies",
+    "plot_exposure",
+    "plot_hardy_weinberg",
+    "plot_phenotype_counts",
+]
 
 #: Okabe & Ito's colour-blind-safe palette (black omitted).
 OKABE_ITO = (
@@ -140,5 +146,90 @@ def plot_allele_frequencies(frequencies: pd.DataFrame, *, ax: Axes | None = None
     ax.set_ylabel("variant allele frequency")
     ax.set_ylim(0, 1)
     ax.legend(frameon=False, ncols=min(n_snps, 3), fontsize="small")
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+# Line styles as well as colours, so the curves differ without colour too; the
+# pale orange and yellow of the palette are left out for contrast on white.
+_LINE_STYLES = ("-", "--", "-.", ":")
+_LINE_COLOURS = (OKABE_ITO[5], OKABE_ITO[6], OKABE_ITO[4], OKABE_ITO[2])
+
+
+def plot_exposure(
+    curves: dict[str, pd.DataFrame],
+    *,
+    window: tuple[float, float],
+    title: str = "",
+    ax: Axes | None = None,
+) -> Axes:
+    """Concentration-time curves, one per phenotype, against a therapeutic window.
+
+    Parameters
+    ----------
+    curves : dict
+        Phenotype -> frame with ``time_h`` and ``concentration_ug_l``, as
+        :func:`pmcourse.exposure.simulate_exposure` returns.
+    window : (float, float)
+        Lowest effective and highest safe concentration, in µg/L.
+    title : str, optional
+        Title of the plot.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure is made when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from pmcourse.exposure import simulate_exposure
+    >>> ax = plot_exposure({"Normal Metabolizer": simulate_exposure("Normal Metabolizer")},
+    ...                    window=(20, 60))
+    >>> ax.get_ylabel()
+    'concentration (µg/L)'
+    >>> plt.close(ax.figure)
+    """
+    ax = _axes(ax, size=(7, 3.8))
+    low, high = window
+    ax.axhspan(low, high, color="#999999", alpha=0.2, label="therapeutic window")
+    for k, (phenotype, curve) in enumerate(curves.items()):
+        ax.plot(
+            curve["time_h"] / 24,
+            curve["concentration_ug_l"],
+            color=_LINE_COLOURS[k % len(_LINE_COLOURS)],
+            linestyle=_LINE_STYLES[k % len(_LINE_STYLES)],
+            linewidth=1.8,
+            label=phenotype,
+        )
+    ax.set_xlabel("days since the first dose")
+    ax.set_ylabel("concentration (µg/L)")
+    ax.set_ylim(bottom=0)
+    if title:
+        ax.set_title(title)
+    ax.legend(frameon=False, fontsize="small", loc="center left", bbox_to_anchor=(1, 0.5))
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def plot_phenotype_counts(phenotypes: pd.Series, *, ax: Axes | None = None) -> Axes:
+    """Horizontal bars: how many patients have each phenotype.
+
+    Examples
+    --------
+    >>> ax = plot_phenotype_counts(pd.Series(["Normal Metabolizer"] * 3 + ["Poor Metabolizer"]))
+    >>> [float(bar.get_width()) for bar in ax.patches]
+    [3.0, 1.0]
+    >>> plt.close(ax.figure)
+    """
+    if not isinstance(phenotypes, pd.Series):
+        raise TypeError(f"plot_phenotype_counts needs one column of a table; got {phenotypes!r}.")
+    counts = phenotypes.value_counts()
+    ax = _axes(ax, size=(6, 0.45 * len(counts) + 1.2))
+    ax.barh(counts.index.astype(str), counts.to_numpy(), color=OKABE_ITO[4], edgecolor="black")
+    ax.invert_yaxis()
+    ax.set_xlabel("patients")
+    if phenotypes.name:
+        ax.set_title(str(phenotypes.name))
     ax.spines[["top", "right"]].set_visible(False)
     return ax

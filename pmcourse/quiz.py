@@ -109,8 +109,9 @@ _MATHJAX_FALLBACK = re.compile(
     flags=re.DOTALL,
 )
 
-# Quiz feedback is announced to screen readers, and the answer that has the
-# keyboard focus is outlined (the radio button inside each answer is hidden).
+# Quiz feedback is announced to screen readers, the answer that has the keyboard
+# focus is outlined (the radio button inside each answer is hidden), and a
+# numeric answer's box is tied to its label and has dark text on white.
 # Feedback is written in the page's own text colour (light or dark mode) and
 # marked with a tick or a cross: jupyterquiz colours it green or red, which is
 # hard to read in dark mode and to tell apart for colour-blind readers.
@@ -128,6 +129,10 @@ _ACCESSIBILITY_JS = """
       fb.setAttribute("role", "status");
       fb.setAttribute("aria-live", "polite");
     });
+    quiz.querySelectorAll("label.InpLabel").forEach(function (label) {
+      var input = label.parentElement.querySelector("input");
+      if (input && input.id) { label.htmlFor = input.id; }
+    });
     quiz.dataset.pmcourseReady = "true";
   }
   mark();
@@ -140,6 +145,7 @@ _ACCESSIBILITY_CSS = """<style>
 #%(div_id)s .Feedback.correct, #%(div_id)s .Feedback.incorrect { color: inherit; }
 #%(div_id)s .Feedback.correct::before { content: "\\2713  "; }
 #%(div_id)s .Feedback.incorrect::before { content: "\\2717  "; }
+#%(div_id)s .Input-text { color: #101010; background-color: #ffffff; border: 1px solid #555555; }
 </style>"""
 
 

@@ -3,17 +3,66 @@
 Each demo is an ``update_*`` function that takes the slider values and draws
 one figure, wrapped by ``ipywidgets.interactive``. The update functions work
 without widgets, so they are tested and benchmarked on their own.
+
+Adding a demo
+-------------
+1. Write the plain function ``update_<name>(...) -> Figure``: one keyword
+   argument per slider, named as the slider's argument, and defaults that work.
+2. Write ``<name>_explorer()``, which builds the widget with
+   ``ipywidgets.interactive`` over the update function (import ipywidgets inside
+   it, so importing this module stays light).
+3. Add both to ``__all__`` and register them in :data:`WIDGET_DEMOS` with
+   :class:`WidgetDemo`, giving representative slider values as ``example``
+   (usually the sliders' starting values).
+
+``tests/test_widget_demos.py`` checks that every public function here belongs
+to a registered demo and that ``example`` names exactly the widget's sliders;
+``make bench ONLY=widgets`` times every registered update function (budget: a
+median of at most 100 ms per call).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
+from pmcourse.exposure import drug_models, simulate_exposure, simulator_phenotypes
 from pmcourse.genetics import simulate_genotype_counts
-from pmcourse.plots import plot_hardy_weinberg
+from pmcourse.plots import plot_exposure, plot_hardy_weinberg
 
-__all__ = ["hardy_weinberg_explorer", "update_hardy_weinberg"]
+__all__ = [
+    "WIDGET_DEMOS",
+    "WidgetDemo",
+    "exposure_explorer",
+    "hardy_weinberg_explorer",
+    "update_exposure",
+    "update_hardy_weinberg",
+]
+
+
+@dataclass(frozen=True)
+class WidgetDemo:
+    """One interactive demo, as registered in :data:`WIDGET_DEMOS`.
+
+    Attributes
+    ----------
+    update : callable
+        The plain function behind the demo: takes the slider values as keyword
+        arguments and returns the figure the demo shows.
+    widget : callable
+        Builds the ipywidgets object, with no arguments.
+    example : mapping of str to value
+        Representative slider values, one per slider: ``update(**example)``
+        draws what a learner sees first.
+    """
+
+    update: Callable[..., Any]
+    widget: Callable[[], Any]
+    example: Mapping[str, Any]
 
 
 def update_hardy_weinberg(
@@ -99,3 +148,97 @@ def hardy_weinberg_explorer():
             description="heterozygote deficit F",
         ),
     )
+
+
+def update_exposure(
+    drug: str = "Drug A (active drug)", dose_mg: float = 20.0, interval_h: float = 24.0
+) -> Figure:
+    """Concentration curves of every phenotype for one drug, dose and interval.
+
+    Parameters
+    ----------
+    drug : str
+        One of :func:`pmcourse.exposure.drug_models`.
+    dose_mg : float, default 20
+        Dose taken each time, in mg.
+    interval_h : float, default 24
+        Hours between doses.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> figure = update_exposure("Drug B (prodrug)", 75, 24)
+    >>> len(figure.axes[0].get_lines())
+    4
+    >>> plt.close(figure)
+    """
+    model = drug_models()[drug]
+    curves = {
+        phenotype: simulate_exposure(phenotype, drug=drug, dose_mg=dose_mg, interval_h=interval_h)
+        for phenotype in simulator_phenotypes()
+    }
+    figure, ax = plt.subplots(figsize=(7.5, 3.8), layout="constrained")
+    what = "active metabolite" if model.kind == "prodrug" else "drug"
+    plot_exposure(
+        curves,
+        window=(model.window_low_ug_l, model.window_high_ug_l),
+        title=f"{drug}: {dose_mg:g} mg every {interval_h:g} h ({what} in plasma)",
+        ax=ax,
+    )
+    return figure
+
+
+def _show_exposure(drug: str, dose_mg: float, interval_h: float) -> None:
+    figure = update_exposure(drug, dose_mg, interval_h)
+    plt.show()
+    plt.close(figure)
+
+
+def exposure_explorer():
+    """The drug-exposure simulator: choose a drug, its dose and the dosing interval.
+
+    Returns
+    -------
+    ipywidgets.interactive
+        Display it in a notebook (make it the last line of a cell).
+    """
+    import ipywidgets as widgets  # imported here: widgets are only needed in a notebook
+
+    style = {"description_width": "initial"}
+    layout = widgets.Layout(width="420px")
+    return widgets.interactive(
+        _show_exposure,
+        drug=widgets.Dropdown(
+            options=list(drug_models()), style=style, layout=layout, description="drug"
+        ),
+        dose_mg=widgets.FloatSlider(
+            value=20, min=0, max=150, step=5, style=style, layout=layout, description="dose (mg)"
+        ),
+        interval_h=widgets.FloatSlider(
+            value=24,
+            min=6,
+            max=48,
+            step=6,
+            style=style,
+            layout=layout,
+            description="hours between doses",
+        ),
+    )
+
+
+#: Every interactive demo of the course, by name (see "Adding a demo" above).
+WIDGET_DEMOS: dict[str, WidgetDemo] = {
+    "hardy_weinberg": WidgetDemo(
+        update=update_hardy_weinberg,
+        widget=hardy_weinberg_explorer,
+        example={"p": 0.7, "n_patients": 500, "heterozygote_deficit": 0.0},
+    ),
+    "exposure": WidgetDemo(
+        update=update_exposure,
+        widget=exposure_explorer,
+        example={"drug": "Drug A (active drug)", "dose_mg": 20.0, "interval_h": 24.0},
+    ),
+}

@@ -62,14 +62,19 @@ def glossary_terms() -> set[str]:
     }
 
 
+def _exempt_lines() -> list[str]:
+    lines = (ROOT / "book" / "glossary_exempt.txt").read_text("utf-8").splitlines()
+    return [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
+
+
 def glossary_exempt() -> set[str]:
     """Abbreviation-like words the glossary need not define (gene symbols, units ...)."""
-    words = set()
-    for line in (ROOT / "book" / "glossary_exempt.txt").read_text("utf-8").splitlines():
-        word = line.split("#", 1)[0].strip()
-        if word:
-            words.add(word)
-    return words
+    return {line for line in _exempt_lines() if not line.startswith("page:")}
+
+
+def glossary_exempt_pages() -> set[str]:
+    """Pages (names in _toc.yml) for developers, not checked for abbreviations."""
+    return {line.split(":", 1)[1].strip() for line in _exempt_lines() if line.startswith("page:")}
 
 
 def abbreviations(text: str) -> set[str]:

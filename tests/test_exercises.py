@@ -212,10 +212,11 @@ def test_release_is_in_sync_with_source(tmp_path):
 
 
 @pytest.mark.slow
-def test_release_fails_only_at_placeholders_and_master_passes(tmp_path):
+@pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.parent.name)
+def test_release_fails_only_at_placeholders_and_master_passes(master, tmp_path):
     course = _copy_course(tmp_path)
-    master = course / "source" / ASSIGNMENT / NOTEBOOK
-    release = course / "release" / ASSIGNMENT / NOTEBOOK
+    release = course / "release" / master.relative_to(EXERCISES / "source")
+    master = course / master.relative_to(EXERCISES)
     assert "Success! Your notebook passes all the tests." in _validate(course, master)
     assert "Success! The notebook does not pass any tests." in _validate(
         course, release, invert=True
@@ -351,3 +352,99 @@ def test_grading_reports_a_broken_submission_and_keeps_it(graded_course):
     kept = course / "submitted" / "broken_json" / ASSIGNMENT / NOTEBOOK
     assert kept.read_text(encoding="utf-8") == '{"cells": ['
     assert "broken_json" in str(report)
+
+
+# --------------------------------------------------------------------------
+# Module 4: the pharmacogenomics exercise, graded in one run
+# --------------------------------------------------------------------------
+
+PGX = "04_pharmacogenomics"
+PGX_CELLS = [
+    "test_cyp2c19_phenotype",
+    "test_cyp2d6_activity_score",
+    "test_drug_gene_alerts",
+    "test_patients_with_changed_prescription",
+]
+
+
+def _pgx_hard_coded_answers() -> dict[str, str]:
+    """Answers that know only the notebook's examples."""
+    from pmcourse import pgx
+
+    examples = ["*1/*2", "*1/*17", "*2/*2", "*1/*1"]
+    phenotypes = {d: pgx.phenotype("CYP2C19", d) for d in examples}
+    scores = {d: pgx.activity_score("CYP2D6", d) for d in ["*1/*4", "*1/*1x2", "*1/*41"]}
+    return {
+        "cyp2c19_phenotype": f"def cyp2c19_phenotype(diplotype):\n"
+        f"    return {phenotypes!r}[diplotype]",
+        "cyp2d6_activity_score": f"def cyp2d6_activity_score(diplotype):\n"
+        f"    return {scores!r}[diplotype]",
+        "drug_gene_alerts": "def drug_gene_alerts(medications, profile):\n"
+        "    return ['clopidogrel'] if 'clopidogrel' in medications else []",
+    }
+
+
+@pytest.fixture(scope="module")
+def graded_pgx(tmp_path_factory):
+    """Four module 4 submissions autograded in one run; returns the scores."""
+    course = _copy_course(tmp_path_factory.mktemp("grading_pgx"))
+    master = course / "source" / PGX / f"{PGX}.ipynb"
+    release = nbformat.read(course / "release" / PGX / f"{PGX}.ipynb", as_version=4)
+    solutions = solutions_from_source(master)
+    ignores_copies = dict(solutions)
+    ignores_copies["cyp2d6_activity_score"] = solutions["cyp2d6_activity_score"].replace(
+        " * copies", ""
+    )
+    assert ignores_copies["cyp2d6_activity_score"] != solutions["cyp2d6_activity_score"]
+    submissions = {
+        "solution": fill_answers(release, {**solutions, "patient_answer": "Because."}),
+        "untouched": release,
+        "ignores_copies": fill_answers(release, ignores_copies),
+        "hard_coded": fill_answers(release, {**solutions, **_pgx_hard_coded_answers()}),
+        "shortcut": fill_answers(
+            release,
+            {
+                **solutions,
+                "cyp2c19_phenotype": "def cyp2c19_phenotype(diplotype):\n"
+                "    return pgx.phenotype('CYP2C19', diplotype)",
+                "cyp2d6_activity_score": "def cyp2d6_activity_score(diplotype):\n"
+                "    return pgx.activity_score('CYP2D6', diplotype)",
+            },
+        ),
+    }
+    for student, notebook in submissions.items():
+        folder = course / "submitted" / student / PGX
+        folder.mkdir(parents=True)
+        nbformat.write(notebook, folder / f"{PGX}.ipynb")
+    generate_release(course, PGX, database=True)
+    autograde(course, PGX)
+    return scores(course, PGX)
+
+
+@pytest.mark.slow
+def test_pgx_grading_solution_full_marks_untouched_zero(graded_pgx):
+    assert graded_pgx.loc["solution", "autograded_score"] == 12.0
+    assert graded_pgx.loc["untouched", "autograded_score"] == 0
+    assert graded_pgx.loc["untouched", "patient_answer"] == 0
+
+
+@pytest.mark.slow
+def test_pgx_grading_ignoring_duplications_loses_only_that_part(graded_pgx):
+    row = graded_pgx.loc["ignores_copies"]
+    assert row["test_cyp2d6_activity_score"] == 0
+    others = [cell for cell in PGX_CELLS if cell != "test_cyp2d6_activity_score"]
+    assert (row[others] == 3).all()
+
+
+@pytest.mark.slow
+def test_pgx_grading_library_shortcuts_earn_no_points(graded_pgx):
+    row = graded_pgx.loc["shortcut"]
+    assert row["test_cyp2c19_phenotype"] == row["test_cyp2d6_activity_score"] == 0
+    assert row["test_drug_gene_alerts"] == row["test_patients_with_changed_prescription"] == 3
+
+
+@pytest.mark.slow
+def test_pgx_grading_hidden_tests_catch_answers_that_know_only_the_examples(graded_pgx):
+    row = graded_pgx.loc["hard_coded"]
+    assert row["test_cyp2c19_phenotype"] == row["test_cyp2d6_activity_score"] == 0
+    assert row["test_drug_gene_alerts"] == 0

@@ -7,7 +7,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-PATHS = ["pmcourse", "tests", "book/_ext", "exercises/nbgrader_config.py"]
+PATHS = ["pmcourse", "tests", "bench", "book/_ext", "exercises/nbgrader_config.py"]
 
 
 def _ruff(*args: str) -> subprocess.CompletedProcess:

@@ -1,0 +1,510 @@
+"""The named benchmarks of ``make bench``, each with its budgets.
+
+A benchmark is a function that takes the run's :class:`Options` and returns
+:class:`~bench.core.Result` figures. Register one with :func:`benchmark`; the
+runner runs them in the order they are registered. Each iterates over what the
+repository holds (every notebook, every exercise master, every registered
+widget demo), so a new module is measured without changes here.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.core import ROOT, Result, median, ratio
+from bench.measure import MB, run_command, run_notebook
+
+#: Budgets, in the units of the results.
+NOTEBOOK_WALL_S = 20.0
+NOTEBOOK_PEAK_MB = 400.0
+IMPORT_RATIO = 1.5
+WIDGET_UPDATE_MS = 100.0
+DATA_WALL_S = 30.0
+COHORT_PATIENTS = 1_000_000
+COHORT_WALL_S = 10.0
+COHORT_PEAK_MB = 2000.0
+REBUILD_RATIO = 0.2
+GRADING_COPIES = 40
+
+
+@dataclass
+class Options:
+    """Settings of one run."""
+
+    repeat: int | None = None  # None: each benchmark's own default
+    grading_assignment: str | None = None  # None: the first assignment in exercises/source/
+    grading_copies: int = GRADING_COPIES
+    log: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr))
+
+    def runs(self, default: int) -> int:
+        return max(1, self.repeat or default)
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """A named benchmark: what it measures (one line) and how (for the book page)."""
+
+    name: str
+    summary: str
+    method: str
+    run: Callable[[Options], list[Result]]
+
+
+BENCHMARKS: dict[str, Benchmark] = {}
+
+
+def benchmark(name: str, summary: str, method: str):
+    """Register a benchmark function under `name`."""
+
+    def register(function: Callable[[Options], list[Result]]):
+        BENCHMARKS[name] = Benchmark(name, summary, " ".join(method.split()), function)
+        return function
+
+    return register
+
+
+def _environment() -> dict[str, str]:
+    """The environment for commands: this Python's bin folder first on PATH."""
+    environment = dict(os.environ)
+    bin_dir = str(Path(sys.executable).parent)
+    environment["PATH"] = os.pathsep.join([bin_dir, environment.get("PATH", "")])
+    environment.pop("PMCOURSE_DATA", None)
+    return environment
+
+
+def _copy_course(target: Path) -> Path:
+    """A copy of the nbgrader course (config, source, release), as the tests make."""
+    course = target / "exercises"
+    course.mkdir(parents=True)
+    shutil.copy2(ROOT / "exercises" / "nbgrader_config.py", course)
+    for kind in ("source", "release"):
+        shutil.copytree(ROOT / "exercises" / kind, course / kind)
+    return course
+
+
+def _notebook_results(
+    name: str, label: str, paths: list[tuple[str, Path]], options: Options
+) -> list[Result]:
+    results = []
+    n = options.runs(3)
+    for shown, path in paths:
+        walls, peaks = [], []
+        try:
+            for i in range(n):
+                run = run_notebook(path)
+                walls.append(run.wall_s)
+                peaks.append(run.peak_bytes / MB)
+                options.log(f"  {shown} run {i + 1}/{n}: {run.wall_s:.1f} s, {peaks[-1]:.0f} MB")
+        except Exception as error:  # a notebook that fails to run is an error row
+            results.append(Result.failed(name, f"{shown}: {label}", error))
+            continue
+        results += [
+            Result(name, f"{shown}: wall time", median(walls), "s", NOTEBOOK_WALL_S, runs=walls),
+            Result(
+                name,
+                f"{shown}: kernel peak RSS",
+                max(peaks),
+                "MB",
+                NOTEBOOK_PEAK_MB,
+                statistic="max",
+                runs=peaks,
+            ),
+        ]
+    if not paths:
+        results.append(Result.failed(name, label, "nothing to run"))
+    return results
+
+
+@benchmark(
+    "notebooks",
+    "every learner notebook on a fresh kernel: wall time and kernel peak RSS",
+    """Each `notebooks/*.ipynb` runs top to bottom on a fresh python3 kernel (nbclient,
+    in the notebook's folder, as the tests run it), 3 times. Wall time runs from starting
+    the kernel to shutting it down, like "Restart and run all"; the figure is the median.
+    Peak RSS is the kernel process's own high-water mark (Linux VmHWM, read after every
+    cell) plus the largest sampled RSS of processes it starts, the largest of the runs.
+    The Jupyter server or notebook client is not counted.""",
+)
+def bench_notebooks(options: Options) -> list[Result]:
+    paths = [(f"notebooks/{p.name}", p) for p in sorted((ROOT / "notebooks").glob("*.ipynb"))]
+    return _notebook_results("notebooks", "learner notebook", paths, options)
+
+
+@benchmark(
+    "masters",
+    "every exercise master (with solutions) on a fresh kernel: wall time and peak RSS",
+    """Each `exercises/source/*/*.ipynb`, the instructor's master with solutions and
+    hidden tests, runs as the learner notebooks do, in a temporary copy of the nbgrader
+    course folder; the same figures and budgets.""",
+)
+def bench_masters(options: Options) -> list[Result]:
+    with tempfile.TemporaryDirectory(prefix="bench-masters-") as tmp:
+        course = _copy_course(Path(tmp))
+        paths = [
+            (f"exercises/source/{p.parent.name}/{p.name}", p)
+            for p in sorted((course / "source").glob("*/*.ipynb"))
+        ]
+        return _notebook_results("masters", "exercise master", paths, options)
+
+
+_IMPORT_SCRIPT = (
+    "import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+)
+
+
+def _import_time(module: str) -> float:
+    command = [sys.executable, "-c", _IMPORT_SCRIPT.format(module=module)]
+    completed = subprocess.run(
+        command, capture_output=True, text=True, check=True, cwd=ROOT, env=_environment()
+    )
+    return float(completed.stdout.strip().splitlines()[-1])
+
+
+@benchmark(
+    "import",
+    "import pmcourse against import pandas, in fresh interpreters",
+    """Each import runs in a fresh Python interpreter that times only the import
+    statement (time.perf_counter around it), so interpreter start-up is left out. The
+    modules are imported in turn (pandas, pmcourse, pmcourse.datasets, pandas, ...), 15
+    times each after one discarded warm-up round that writes the bytecode caches; the
+    figures are medians and the budget is on the ratio of the medians. A notebook's first
+    cell goes on to import submodules such as `pmcourse.datasets`, which loads pandas,
+    numpy and scipy; that import is recorded beside it.""",
+)
+def bench_import(options: Options) -> list[Result]:
+    modules = ["pandas", "pmcourse", "pmcourse.datasets"]
+    times: dict[str, list[float]] = {module: [] for module in modules}
+    n = options.runs(15)
+    for module in modules:
+        _import_time(module)  # warm-up: bytecode caches and the OS file cache
+    for _ in range(n):
+        for module in modules:
+            times[module].append(_import_time(module) * 1000)
+    pandas_ms, pmcourse_ms = median(times["pandas"]), median(times["pmcourse"])
+    options.log(f"  import pandas {pandas_ms:.1f} ms, import pmcourse {pmcourse_ms:.1f} ms")
+    return [
+        Result("import", "import pandas", pandas_ms, "ms", runs=times["pandas"]),
+        Result("import", "import pmcourse", pmcourse_ms, "ms", runs=times["pmcourse"]),
+        Result(
+            "import",
+            "import pmcourse / import pandas",
+            ratio(pmcourse_ms, pandas_ms),
+            "x",
+            IMPORT_RATIO,
+            statistic="ratio of medians",
+        ),
+        Result(
+            "import",
+            "import pmcourse.datasets",
+            median(times["pmcourse.datasets"]),
+            "ms",
+            runs=times["pmcourse.datasets"],
+            note="loads pandas, numpy and scipy: what a notebook's first cell waits for",
+        ),
+    ]
+
+
+@benchmark(
+    "widgets",
+    "the update function behind every registered widget demo, per call",
+    """Every demo registered in `pmcourse.widgets.WIDGET_DEMOS`: its update function is
+    called with the demo's example slider values, once to warm up and then 20 times;
+    the figure is the median time per call (budget 100 ms). Recorded beside it: the
+    same call plus saving the figure as PNG with a tight bounding box, as the notebook's
+    inline backend does before the learner sees it. Matplotlib's Agg backend, in the
+    bench's own process.""",
+)
+def bench_widgets(options: Options) -> list[Result]:
+    import io
+
+    import matplotlib
+
+    matplotlib.use("agg")  # the bench's process only; the library never sets a backend
+    import matplotlib.pyplot as plt
+
+    from pmcourse.widgets import WIDGET_DEMOS
+
+    n = options.runs(20)
+    results = []
+    for name, demo in sorted(WIDGET_DEMOS.items()):
+        try:
+            plt.close(demo.update(**demo.example))  # warm-up
+            update_ms, shown_ms = [], []
+            for _ in range(n):
+                start = time.perf_counter()
+                figure = demo.update(**demo.example)
+                middle = time.perf_counter()
+                figure.savefig(io.BytesIO(), format="png", bbox_inches="tight")
+                end = time.perf_counter()
+                plt.close(figure)
+                update_ms.append((middle - start) * 1000)
+                shown_ms.append((end - start) * 1000)
+        except Exception as error:
+            results.append(Result.failed("widgets", f"{name}: update", error))
+            continue
+        options.log(f"  {name}: {median(update_ms):.1f} ms, with PNG {median(shown_ms):.1f} ms")
+        results += [
+            Result(
+                "widgets",
+                f"{name}: update per call",
+                median(update_ms),
+                "ms",
+                WIDGET_UPDATE_MS,
+                runs=update_ms,
+            ),
+            Result(
+                "widgets", f"{name}: update and draw as PNG", median(shown_ms), "ms", runs=shown_ms
+            ),
+        ]
+    if not WIDGET_DEMOS:
+        results.append(Result.failed("widgets", "widget demos", "WIDGET_DEMOS is empty"))
+    return results
+
+
+@benchmark(
+    "data",
+    "make data: writing every data set, dictionary and checksums",
+    """The command behind `make data` (`pmcourse data --out FOLDER`) runs 3 times, each in
+    a fresh process writing to a new temporary folder, so data/ is not touched; the
+    figure is the median wall time of the whole command, interpreter start-up
+    included. Its peak RSS is recorded (largest of the runs).""",
+)
+def bench_data(options: Options) -> list[Result]:
+    walls, peaks = [], []
+    n = options.runs(3)
+    for _ in range(n):
+        with tempfile.TemporaryDirectory(prefix="bench-data-") as tmp:
+            command = [sys.executable, "-m", "pmcourse.cli", "data", "--out", tmp]
+            run = run_command(command, cwd=tmp, env=_environment(), timeout=600)
+            if run.returncode != 0:
+                return [Result.failed("data", "make data", run.stderr or "pmcourse data failed")]
+            walls.append(run.wall_s)
+            peaks.append(run.peak_bytes / MB)
+    options.log(f"  make data: {median(walls):.1f} s")
+    return [
+        Result("data", "make data: wall time", median(walls), "s", DATA_WALL_S, runs=walls),
+        Result("data", "make data: peak RSS", max(peaks), "MB", statistic="max", runs=peaks),
+    ]
+
+
+_COHORT_SCRIPT = """
+import time
+from pmcourse.cohort import make_cohort
+start = time.perf_counter()
+cohort = make_cohort({n})
+print(time.perf_counter() - start, len(cohort))
+"""
+
+
+@benchmark(
+    "cohort",
+    "make_cohort(1_000_000): time of the call and peak RSS of the process",
+    """`make_cohort(1_000_000)` runs 3 times, each in a fresh process. The time is that
+    of the call alone (perf_counter around it, imports left out), the median of the
+    runs. The memory is the peak RSS of the whole process (`os.wait4`'s `ru_maxrss`, as
+    `/usr/bin/time -v` reports it), so it includes the interpreter, numpy and pandas
+    (about 70 MB); the largest of the runs.""",
+)
+def bench_cohort(options: Options) -> list[Result]:
+    walls, peaks = [], []
+    n = options.runs(3)
+    for _ in range(n):
+        command = [sys.executable, "-c", _COHORT_SCRIPT.format(n=COHORT_PATIENTS)]
+        run = run_command(command, cwd=ROOT, env=_environment(), timeout=600)
+        if run.returncode != 0:
+            return [Result.failed("cohort", "make_cohort(1_000_000)", run.stderr)]
+        seconds, rows = run.stdout.split()
+        if int(rows) != COHORT_PATIENTS:
+            return [Result.failed("cohort", "make_cohort(1_000_000)", f"{rows} rows")]
+        walls.append(float(seconds))
+        peaks.append(run.peak_bytes / MB)
+    options.log(f"  make_cohort: {median(walls):.2f} s, {max(peaks):.0f} MB")
+    return [
+        Result(
+            "cohort", "make_cohort(1_000_000): time", median(walls), "s", COHORT_WALL_S, runs=walls
+        ),
+        Result(
+            "cohort",
+            "make_cohort(1_000_000): peak RSS",
+            max(peaks),
+            "MB",
+            COHORT_PEAK_MB,
+            statistic="max",
+            runs=peaks,
+        ),
+    ]
+
+
+def _book_files() -> list[Path]:
+    """The repository's files as git sees them: tracked and new, not ignored."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    return [Path(name) for name in listed.split("\0") if name and (ROOT / name).is_file()]
+
+
+def _build_book(folder: Path) -> float:
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    command = [str(jupyter_book), "build", str(folder), "--warningiserror", "--keep-going"]
+    run = run_command(command, cwd=folder, env=_environment(), timeout=1800)
+    if run.returncode != 0:
+        output = (run.stdout + run.stderr).splitlines()
+        problems = [line for line in output if "WARNING" in line or "ERROR" in line]
+        raise RuntimeError("jupyter-book build failed: " + "\n".join(problems[:1] or output[-1:]))
+    return run.wall_s
+
+
+@benchmark(
+    "book",
+    "book: clean build against a rebuild with no change",
+    """The repository's files (those git tracks or would track) are copied to a
+    temporary folder, so the repository's `_build` is not touched. There the book is
+    built as `make book` builds it (`jupyter-book build --warningiserror --keep-going`):
+    once from nothing (clean: every notebook executed, the execution cache empty), then
+    again with no change. This is done 3 times in fresh copies; the figures are medians
+    and the budget is on the ratio of the medians. Recorded beside them: the time a fresh
+    interpreter takes to import jupyter-book's build code (`jupyter_book.sphinx`), a
+    fixed cost of every build, changed or not.""",
+)
+def bench_book(options: Options) -> list[Result]:
+    files = _book_files()
+    clean, rebuild = [], []
+    n = options.runs(3)
+    for i in range(n):
+        with tempfile.TemporaryDirectory(prefix="bench-book-") as tmp:
+            folder = Path(tmp) / "book"
+            for name in files:
+                (folder / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(ROOT / name, folder / name)
+            clean.append(_build_book(folder))
+            rebuild.append(_build_book(folder))
+        options.log(
+            f"  book run {i + 1}/{n}: clean {clean[-1]:.1f} s, rebuild {rebuild[-1]:.1f} s"
+        )
+    startup = [_import_time("jupyter_book.sphinx") for _ in range(n)]
+    share = median(startup) / median(rebuild)
+    return [
+        Result("book", "clean build", median(clean), "s", runs=clean),
+        Result("book", "rebuild with no change", median(rebuild), "s", runs=rebuild),
+        Result(
+            "book",
+            "start-up: import of jupyter-book's build code",
+            median(startup),
+            "s",
+            runs=startup,
+            note=f"paid by every build, {share:.0%} of the no-change rebuild",
+        ),
+        Result(
+            "book",
+            "rebuild / clean build",
+            ratio(median(rebuild), median(clean)),
+            "x",
+            REBUILD_RATIO,
+            statistic="ratio of medians",
+        ),
+    ]
+
+
+@benchmark(
+    "grading",
+    "plain nbgrader autograde of 40 copies of a solved submission (baseline, no budget)",
+    """In a temporary copy of the nbgrader course, the assignment (the first in
+    `exercises/source/` unless `--grading-assignment` names another) is generated into the
+    gradebook, and the master's solutions are filled into the student version
+    (`pmcourse.grading.solutions_from_source` and `fill_answers`) and submitted by 40
+    students. One plain `nbgrader autograde ASSIGNMENT --force` over all of them is timed
+    once (wall time, and peak RSS of the
+    largest single process: nbgrader runs every submission's kernel itself); the time per
+    submission is the wall time divided by 40. This is the baseline a faster grader will
+    be held against, so it is recorded, with no budget.""",
+)
+def bench_grading(options: Options) -> list[Result]:
+    import nbformat
+
+    from pmcourse.grading import (
+        assignment_names,
+        fill_answers,
+        generate_release,
+        scores,
+        solutions_from_source,
+    )
+
+    copies = options.grading_copies
+    with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
+        course = _copy_course(Path(tmp))
+        assignment = options.grading_assignment or (assignment_names(course) or [None])[0]
+        what = f"autograde {copies} x {assignment}"
+        if assignment is None:
+            return [Result.failed("grading", what, "no assignment in exercises/source/")]
+        generate_release(course, assignment, database=True)
+        for master in sorted((course / "source" / assignment).glob("*.ipynb")):
+            release = course / "release" / assignment / master.name
+            answers = solutions_from_source(master)
+            manual = _manual_answer_ids(master)
+            solved = fill_answers(release, {**answers, **dict.fromkeys(manual, "A solution.")})
+            for student in range(1, copies + 1):
+                folder = course / "submitted" / f"student_{student:03d}" / assignment
+                folder.mkdir(parents=True, exist_ok=True)
+                nbformat.write(solved, folder / master.name)
+        command = [sys.executable, "-m", "nbgrader", "autograde", assignment, "--force"]
+        options.log(f"  nbgrader autograde {assignment}: {copies} submissions ...")
+        run = run_command(command, cwd=course, env=_environment(), timeout=3600)
+        if run.returncode != 0:
+            return [Result.failed("grading", what, run.stderr)]
+        table = scores(course, assignment)
+        full = int((table["autograded_score"] == table["autograded_max"]).sum())
+        note = f"{len(table)} graded, {full} with full autograded marks"
+        if len(table) != copies or full != copies:
+            return [Result.failed("grading", what, note)]
+    options.log(f"  autograde: {run.wall_s:.1f} s ({note})")
+    return [
+        Result(
+            "grading",
+            f"{what}: wall time",
+            run.wall_s,
+            "s",
+            statistic="single run",
+            runs=[run.wall_s],
+            note=note,
+        ),
+        Result(
+            "grading",
+            f"{what}: per submission",
+            run.wall_s / copies,
+            "s",
+            statistic=f"wall / {copies}",
+        ),
+        Result(
+            "grading",
+            f"{what}: peak RSS",
+            run.peak_bytes / MB,
+            "MB",
+            statistic="single run",
+            runs=[run.peak_bytes / MB],
+        ),
+    ]
+
+
+def _manual_answer_ids(master: Path) -> list[str]:
+    """grade_ids of the answer cells graded by hand (free text) in a master."""
+    import nbformat
+
+    notebook = nbformat.read(master, as_version=4)
+    return [
+        cell.metadata["nbgrader"]["grade_id"]
+        for cell in notebook.cells
+        if cell.cell_type == "markdown"
+        and cell.metadata.get("nbgrader", {}).get("solution")
+        and "grade_id" in cell.metadata["nbgrader"]
+    ]

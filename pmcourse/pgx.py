@@ -1,0 +1,679 @@
+"""Pharmacogenomics: from a diplotype to a CPIC phenotype and prescribing advice.
+
+A *diplotype* names the two copies of a gene a patient carries, written as CPIC
+writes it: ``"*1/*2"``, ``"*1/*2x2"`` (a CYP2D6 gene duplication: two copies
+of *2 on one chromosome), ``"c.1905+1G>A/c.2846A>T"`` for DPYD. Each allele
+has a CPIC *function* ("No function", ...) and, for CYP2D6, CYP2C9 and DPYD, an
+*activity value*; the phenotype follows from the pair of functions or from the
+*activity score*, the sum of the two activity values.
+
+Every allele, rule and recommendation comes from the tables in
+``pmcourse/resources/`` (``pgx_*.csv``), which record the CPIC data version
+they follow (see :func:`pmcourse.reference.source_of`). Terms are CPIC's,
+verbatim, with American spelling ("Poor Metabolizer"). For teaching only: read
+the guideline before prescribing.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+import pandas as pd
+
+from pmcourse.reference import load_table
+
+__all__ = [
+    "ACTIVITY_SCORE_GENES",
+    "GENES",
+    "Recommendation",
+    "activity_score",
+    "activity_value",
+    "allele_function",
+    "alleles",
+    "drug_gene_alerts",
+    "drugs",
+    "has_recommendation",
+    "normalise_diplotype",
+    "phenotype",
+    "phenotypes_of",
+    "recommendation",
+    "split_allele",
+    "split_diplotype",
+]
+
+#: Pharmacogenes the course covers, in the order CPIC guidelines meet them.
+GENES = ("CYP2C19", "CYP2D6", "CYP2C9", "VKORC1", "TPMT", "NUDT15", "DPYD", "SLCO1B1", "HLA-B")
+
+#: Genes whose phenotype follows from the activity score.
+ACTIVITY_SCORE_GENES = ("CYP2D6", "CYP2C9", "DPYD")
+
+#: HLA-B alleles tested before a drug; each is reported as "positive" or "negative".
+HLA_B_TESTS = ("HLA-B*57:01", "HLA-B*58:01")
+
+_NO_FUNCTION_TERM = ("VKORC1", "HLA-B")
+_PATIENT_COLUMNS = ("patient_id", "ancestry", "ward")
+_DUPLICATION = re.compile(r"^(?P<name>.+?)\s*[x×]\s*(?P<copies>\d+|N)$", re.IGNORECASE)
+_HLA_ALLELE = re.compile(r"^\*?\d{2,3}(:\d{2,3}){1,3}$")
+
+# Ranks used when several genes bear on one drug (thiopurines): the most
+# consequential advice wins, and between equal actions the more severe phenotype.
+_ACTION_RANK = {
+    "standard": 0,
+    "no recommendation": 1,
+    "dose by algorithm": 2,
+    "adjust dose": 3,
+    "change drug": 4,
+}
+_SEVERE_WORDS = ("Poor", "Intermediate", "Decreased", "positive")
+
+
+# --- reference tables -------------------------------------------------------
+
+
+@cache
+def _allele_table() -> pd.DataFrame:
+    return load_table("pgx_alleles")
+
+
+@cache
+def _function_rules() -> dict[tuple[str, frozenset[str]], str]:
+    table = load_table("pgx_function_phenotypes")
+    return {
+        (row.gene, frozenset((row.function_1, row.function_2))): row.phenotype
+        for row in table.itertuples(index=False)
+    }
+
+
+@cache
+def _score_rules() -> pd.DataFrame:
+    return load_table("pgx_activity_phenotypes")
+
+
+@cache
+def _recommendations() -> pd.DataFrame:
+    return load_table("pgx_recommendations")
+
+
+@cache
+def _recommendation_index() -> dict[tuple[str, str, str], dict]:
+    """(drug, gene, phenotype) -> the recommendation's table row."""
+    return {
+        (r["drug"], r["gene"], r["phenotype"]): r for r in _recommendations().to_dict("records")
+    }
+
+
+def _known(items) -> str:
+    return ", ".join(repr(item) for item in items)
+
+
+def _gene(gene: str) -> str:
+    """The canonical spelling of a gene name (``cyp2c19`` -> ``CYP2C19``)."""
+    if not isinstance(gene, str):
+        raise TypeError(f"A gene name is text, such as 'CYP2C19'; got {gene!r}.")
+    name = gene.strip().upper().replace("_", "-")
+    if name.startswith("HLA-B*") or name in GENES:
+        return name
+    raise ValueError(f"Unknown gene {gene!r}. The course knows: {_known(GENES)}.")
+
+
+def alleles(gene: str) -> list[str]:
+    """The alleles of a gene the course knows, in CPIC's names.
+
+    Examples
+    --------
+    >>> alleles("CYP2C9")
+    ['*1', '*2', '*3', '*5', '*6', '*8', '*11']
+    """
+    gene = _gene(gene)
+    table = _allele_table()
+    return table.loc[table["gene"] == gene, "allele"].tolist()
+
+
+@cache
+def _allele_index() -> dict[tuple[str, str], dict]:
+    """(gene, lower-case name or alias) -> the allele's table row."""
+    index = {}
+    for row in _allele_table().to_dict("records"):
+        aliases = row["aliases"].split(";") if isinstance(row["aliases"], str) else []
+        for name in [row["allele"], *aliases]:
+            index[(row["gene"], name.strip().lower())] = row
+    return index
+
+
+def _allele_row(gene: str, allele: str) -> dict:
+    """The table row of one allele, found by its name or an alias."""
+    if not isinstance(allele, str):
+        raise TypeError(f"An allele is text, such as '*2'; got {allele!r}.")
+    row = _allele_index().get((gene, allele.strip().lower()))
+    if row is not None:
+        return row
+    known = alleles(gene)
+    hint = ""
+    if not allele.strip().startswith("*") and f"*{allele.strip()}" in known:
+        hint = f" Star alleles start with a star: did you mean '*{allele.strip()}'?"
+    raise ValueError(
+        f"{gene} has no allele {allele!r} in the course's tables.{hint} "
+        f"Known {gene} alleles: {_known(known)}."
+    )
+
+
+def split_allele(allele: str) -> tuple[str, int]:
+    """Split a duplicated allele such as ``"*2x2"`` into its name and copy number.
+
+    Examples
+    --------
+    >>> split_allele("*2x2")
+    ('*2', 2)
+    >>> split_allele("*4")
+    ('*4', 1)
+    """
+    if not isinstance(allele, str):
+        raise TypeError(f"An allele is text, such as '*1' or '*2x2'; got {allele!r}.")
+    match = _DUPLICATION.match(allele.strip())
+    if match is None:
+        return allele.strip(), 1
+    if match["copies"].upper() == "N":
+        raise ValueError(
+            f"{allele!r} does not say how many copies there are; write the number, "
+            "for example '*1x2' for two copies or '*1x3' for three."
+        )
+    copies = int(match["copies"])
+    if copies < 1:
+        raise ValueError(f"{allele!r}: the number of copies must be at least 1.")
+    return match["name"].strip(), copies
+
+
+def split_diplotype(diplotype: str) -> list[str]:
+    """The two alleles of a diplotype written ``"allele/allele"``.
+
+    Examples
+    --------
+    >>> split_diplotype("*1/*2x2")
+    ['*1', '*2x2']
+    """
+    if not isinstance(diplotype, str):
+        raise TypeError(
+            f"A diplotype is text with two alleles separated by '/', such as '*1/*2'; "
+            f"got {diplotype!r}."
+        )
+    parts = [part.strip() for part in diplotype.split("/")]
+    if len(parts) != 2 or not all(parts):
+        raise ValueError(
+            f"{diplotype!r} is not a diplotype: write the two alleles separated by one '/', "
+            "for example '*1/*2', '*1/*2x2' (CYP2D6 duplication) or "
+            "'Reference/c.2846A>T' (DPYD)."
+        )
+    return parts
+
+
+def _parse(gene: str, diplotype: str) -> list[tuple[dict, int]]:
+    """Look up both alleles of a diplotype: (table row, copies) for each."""
+    parsed = []
+    for allele in split_diplotype(diplotype):
+        name, copies = split_allele(allele)
+        if copies > 1 and gene != "CYP2D6":
+            raise ValueError(
+                f"{allele!r}: gene duplications are counted for CYP2D6 only; "
+                f"write {gene} alleles without 'x'."
+            )
+        parsed.append((_allele_row(gene, name), copies))
+    return parsed
+
+
+def _allele_sort_key(allele: str) -> tuple:
+    name, copies = split_allele(allele)
+    number = re.match(r"^\*(\d+)", name)
+    if number:
+        return (0, int(number[1]), name, copies)
+    return (0 if name == "Reference" else 1, 0, name, copies)
+
+
+def normalise_diplotype(gene: str, diplotype: str) -> str:
+    """Write a diplotype the way CPIC does: canonical names, lower allele first.
+
+    Examples
+    --------
+    >>> normalise_diplotype("CYP2C19", " *17 / *1 ")
+    '*1/*17'
+    >>> normalise_diplotype("DPYD", "HapB3/*2A")
+    'c.1129-5923C>G/c.1905+1G>A'
+    """
+    gene = _gene(gene)
+    if gene == "HLA-B" or gene.startswith("HLA-B*"):
+        return "/".join(sorted(_hla_alleles(diplotype)))
+    named = []
+    for row, copies in _parse(gene, diplotype):
+        named.append(row["allele"] + (f"x{copies}" if copies > 1 else ""))
+    return "/".join(sorted(named, key=_allele_sort_key))
+
+
+# --- function, activity value, activity score -------------------------------
+
+
+def allele_function(gene: str, allele: str) -> str:
+    """CPIC's function of one allele, e.g. ``"No function"``.
+
+    Parameters
+    ----------
+    gene : str
+        Gene name, one of :data:`GENES` (not VKORC1 or HLA-B: CPIC gives
+        their alleles no function term).
+    allele : str
+        Allele name as CPIC writes it (``"*2"``, ``"c.1905+1G>A"``) or a
+        common alias (``"*2A"``, ``"HapB3"``, an rsID).
+
+    Examples
+    --------
+    >>> allele_function("CYP2C19", "*2")
+    'No function'
+    >>> allele_function("DPYD", "*2A")
+    'No function'
+    """
+    gene = _gene(gene)
+    if gene in _NO_FUNCTION_TERM or gene.startswith("HLA-B"):
+        raise ValueError(
+            f"CPIC gives {gene} alleles no function term. "
+            + (
+                "Use the -1639 genotype (GG, GA or AA) with recommendation('warfarin', ...)."
+                if gene == "VKORC1"
+                else "HLA-B results are reported as positive or negative for one allele: "
+                "use phenotype('HLA-B*57:01', diplotype)."
+            )
+        )
+    name, copies = split_allele(allele)
+    if copies > 1:
+        raise ValueError(f"Ask for the function of {name!r} without the copy number.")
+    return _allele_row(gene, name)["function"]
+
+
+def activity_value(gene: str, allele: str) -> float:
+    """The activity value of one allele, times its copies (``"*1x2"`` -> 2.0).
+
+    Examples
+    --------
+    >>> activity_value("CYP2D6", "*41")
+    0.25
+    >>> activity_value("CYP2D6", "*10x2")
+    0.5
+    """
+    gene = _gene(gene)
+    _require_activity_gene(gene)
+    (row, copies), _ = _parse(gene, f"{allele}/{alleles(gene)[0]}")
+    return float(row["activity_value"]) * copies
+
+
+def _require_activity_gene(gene: str) -> None:
+    if gene not in ACTIVITY_SCORE_GENES:
+        raise ValueError(
+            f"{gene} has no activity score in CPIC's tables; activity scores exist for "
+            f"{_known(ACTIVITY_SCORE_GENES)}. Use phenotype({gene!r}, diplotype) instead."
+        )
+
+
+def activity_score(gene: str, diplotype: str) -> float:
+    """The activity score of a diplotype: the sum of its two activity values.
+
+    A duplicated allele counts its value times the number of copies. An allele
+    of uncertain function has no activity value, and the score is then NaN.
+
+    Examples
+    --------
+    >>> activity_score("CYP2D6", "*1/*4")
+    1.0
+    >>> activity_score("CYP2D6", "*1/*1x2")
+    3.0
+    >>> activity_score("DPYD", "Reference/c.2846A>T")
+    1.5
+    """
+    gene = _gene(gene)
+    _require_activity_gene(gene)
+    return float(sum(row["activity_value"] * copies for row, copies in _parse(gene, diplotype)))
+
+
+# --- phenotype --------------------------------------------------------------
+
+
+def _hla_alleles(diplotype: str) -> list[str]:
+    alleles_ = split_diplotype(diplotype)
+    for allele in alleles_:
+        if not _HLA_ALLELE.match(allele):
+            raise ValueError(
+                f"{allele!r} is not an HLA-B allele: write it with its fields, "
+                "such as '*57:01' or '*07:02', e.g. '*57:01/*07:02'."
+            )
+    return [a if a.startswith("*") else f"*{a}" for a in alleles_]
+
+
+def _hla_phenotype(test: str, diplotype: str) -> str:
+    if test not in HLA_B_TESTS:
+        raise ValueError(f"Unknown HLA-B test {test!r}; known tests: {_known(HLA_B_TESTS)}.")
+    wanted = test.removeprefix("HLA-B")
+    carried = [":".join(a.split(":")[:2]) for a in _hla_alleles(diplotype)]
+    return "positive" if wanted in carried else "negative"
+
+
+def phenotype(gene: str, diplotype: str) -> str:
+    """CPIC's phenotype for a diplotype, verbatim.
+
+    Parameters
+    ----------
+    gene : str
+        One of :data:`GENES`; for HLA-B name the allele tested,
+        ``"HLA-B*57:01"`` (abacavir) or ``"HLA-B*58:01"`` (allopurinol).
+    diplotype : str
+        Two alleles separated by ``/``, in either order.
+
+    Returns
+    -------
+    str
+        For example ``"Intermediate Metabolizer"``; for SLCO1B1 the 2022 terms
+        (``"Decreased Function"``); for HLA-B ``"positive"`` or ``"negative"``.
+
+    Examples
+    --------
+    >>> phenotype("CYP2C19", "*2/*1")
+    'Intermediate Metabolizer'
+    >>> phenotype("CYP2D6", "*1/*1x2")
+    'Ultrarapid Metabolizer'
+    >>> phenotype("SLCO1B1", "*1/*5")
+    'Decreased Function'
+    >>> phenotype("HLA-B*57:01", "*57:01/*07:02")
+    'positive'
+    """
+    gene = _gene(gene)
+    split_diplotype(diplotype)  # a clear error for a wrong type before the cache
+    return _phenotype(gene, diplotype)
+
+
+@cache
+def _phenotype(gene: str, diplotype: str) -> str:
+    if gene.startswith("HLA-B"):
+        if gene == "HLA-B":
+            raise ValueError(
+                "Say which HLA-B allele was tested: phenotype('HLA-B*57:01', diplotype) "
+                "before abacavir, phenotype('HLA-B*58:01', diplotype) before allopurinol."
+            )
+        return _hla_phenotype(gene, diplotype)
+    if gene == "VKORC1":
+        raise ValueError(
+            "CPIC gives VKORC1 no phenotype: the -1639 genotype (GG, GA or AA) goes "
+            "straight into the warfarin dosing algorithm. Use recommendation('warfarin', ...)."
+        )
+    if gene in ACTIVITY_SCORE_GENES:
+        score = activity_score(gene, diplotype)
+        return "Indeterminate" if math.isnan(score) else _phenotype_from_score(gene, score)
+    functions = frozenset(row["function"] for row, _ in _parse(gene, diplotype))
+    return _function_rules()[(gene, functions)]
+
+
+def _phenotype_from_score(gene: str, score: float) -> str:
+    rules = _score_rules()
+    for rule in rules[rules["gene"] == gene].itertuples(index=False):
+        upper = float("inf") if pd.isna(rule.max_score) else rule.max_score
+        if rule.min_score <= score <= upper:
+            return rule.phenotype
+    raise ValueError(f"No {gene} phenotype is defined for an activity score of {score}.")
+
+
+def _vkorc1_genotype(value: str) -> str:
+    """``"G/A"``, ``"AG"`` or ``"-1639G/-1639A"`` -> ``"GA"``."""
+    if not isinstance(value, str):
+        raise TypeError(f"Write the VKORC1 -1639 genotype as text, such as 'GA'; got {value!r}.")
+    letters = re.sub(r"-1639|rs9923231|[\s/]", "", value.upper())
+    if len(letters) != 2 or set(letters) - {"G", "A"}:
+        raise ValueError(
+            f"{value!r} is not a VKORC1 -1639 genotype: write GG, GA or AA (or 'G/A')."
+        )
+    return "".join(sorted(letters, reverse=True))
+
+
+# --- recommendations --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """CPIC's headline recommendation for one drug and one patient's genes."""
+
+    drug: str
+    phenotypes: dict[str, str]
+    text: str
+    action: str
+    guideline: str
+    pmid: str
+    citation: str
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def changes_prescription(self) -> bool:
+        """True when the advice differs from the standard drug at the standard dose."""
+        return self.action not in ("standard", "no recommendation")
+
+    def __str__(self) -> str:
+        genes = "; ".join(f"{gene}: {term}" for gene, term in self.phenotypes.items())
+        lines = [
+            f"{self.drug} ({genes})",
+            self.text,
+            f"Source: {self.guideline}, PMID {self.pmid}",
+        ]
+        return "\n".join([*lines, *self.notes])
+
+    def _repr_html_(self) -> str:
+        genes = "; ".join(f"{gene}: <b>{term}</b>" for gene, term in self.phenotypes.items())
+        notes = "".join(f"<br><i>{note}</i>" for note in self.notes)
+        return (
+            f'<div style="border-left:4px solid #0072B2;padding:0.3em 0.8em">'
+            f"<b>{self.drug}</b> ({genes})<br>{self.text}<br>"
+            f"<small>Source: {self.guideline}, PMID {self.pmid}</small>{notes}</div>"
+        )
+
+
+@cache
+def _drugs() -> tuple[str, ...]:
+    return tuple(sorted(_recommendations()["drug"].unique()))
+
+
+def drugs() -> list[str]:
+    """Drugs with a CPIC recommendation in the course's table.
+
+    Examples
+    --------
+    >>> "clopidogrel" in drugs()
+    True
+    """
+    return list(_drugs())
+
+
+@cache
+def _genes_for(drug: str) -> tuple[str, ...]:
+    table = _recommendations()
+    genes = tuple(dict.fromkeys(table.loc[table["drug"] == drug, "gene"]))
+    return genes + (("VKORC1",) if drug == "warfarin" else ())
+
+
+@cache
+def _phenotype_terms(gene: str) -> frozenset[str]:
+    table = _recommendations()
+    return frozenset(table.loc[table["gene"] == gene, "phenotype"])
+
+
+def _as_phenotype(gene: str, value: str) -> str:
+    """A phenotype term as CPIC writes it, from a term or a diplotype."""
+    if not isinstance(value, str):
+        raise TypeError(
+            f"Give {gene} as a diplotype such as '*1/*2' or a phenotype such as "
+            f"'Poor Metabolizer'; got {value!r}."
+        )
+    spelled = re.sub(r"metaboliser", "Metabolizer", value.strip(), flags=re.IGNORECASE)
+    for term in _phenotype_terms(gene):
+        if spelled.lower() == term.lower():
+            return term
+    if "/" not in value:
+        raise ValueError(
+            f"{value!r} is neither a {gene} diplotype (two alleles separated by '/') nor one "
+            f"of CPIC's phenotypes: {_known(sorted(_phenotype_terms(gene)))}."
+        )
+    return phenotype(gene, value)
+
+
+def _given_genes(drug: str, genotypes: dict[str, str]) -> dict[str, str]:
+    """Map the keyword arguments onto the genes the drug's guideline uses."""
+    given = {}
+    for key, value in genotypes.items():
+        if key in _PATIENT_COLUMNS:
+            continue  # a whole row of the course's tables can be passed as a profile
+        gene = _gene(key)
+        if gene == "HLA-B":  # the drug says which HLA-B allele matters
+            gene = next((g for g in _genes_for(drug) if g.startswith("HLA-B*")), gene)
+        given[gene] = value
+    return given
+
+
+def recommendation(drug: str, **genotypes_or_phenotypes: str) -> Recommendation:
+    """CPIC's headline recommendation for a drug, from a patient's genotypes.
+
+    Parameters
+    ----------
+    drug : str
+        One of :func:`drugs`, e.g. ``"clopidogrel"``.
+    **genotypes_or_phenotypes : str
+        One keyword per gene, holding a diplotype (``CYP2C19="*1/*2"``) or a
+        CPIC phenotype (``CYP2C19="Intermediate Metabolizer"``). Genes the
+        drug does not need are ignored, so a whole profile can be passed.
+        HLA-B can be written ``HLA_B=``; VKORC1 as its -1639 genotype
+        (``VKORC1="GA"``).
+
+    Returns
+    -------
+    Recommendation
+        The advice text, an ``action`` summary, and the guideline it comes from.
+
+    Examples
+    --------
+    >>> advice = recommendation("clopidogrel", CYP2C19="*1/*2")
+    >>> advice.action
+    'change drug'
+    >>> recommendation("codeine", CYP2D6="*1/*1").text
+    'Use the label-recommended age- or weight-specific dosing.'
+    """
+    if not isinstance(drug, str):
+        raise TypeError(f"Name the drug as text, such as 'clopidogrel'; got {drug!r}.")
+    drug = drug.strip().lower()
+    if drug not in _drugs():
+        raise ValueError(
+            f"No CPIC recommendation for {drug!r} in the course. Known: {_known(drugs())}."
+        )
+    needed = _genes_for(drug)
+    given = _given_genes(drug, genotypes_or_phenotypes)
+    missing = [gene for gene in needed if gene not in given]
+    if missing:
+        example = ", ".join(f"{g.replace('-', '_').split('*')[0]}=..." for g in needed)
+        raise ValueError(
+            f"The {drug} recommendation needs {', '.join(missing)}. "
+            f"Call it as recommendation({drug!r}, {example})."
+        )
+    if drug == "warfarin":
+        vkorc1 = _vkorc1_genotype(given["VKORC1"])
+    terms = {gene: _as_phenotype(gene, given[gene]) for gene in needed if gene != "VKORC1"}
+    index = _recommendation_index()
+    chosen = max((index[(drug, gene, term)] for gene, term in terms.items()), key=_priority)
+    phenotypes = dict(terms)
+    if drug == "warfarin":
+        phenotypes["VKORC1"] = f"-1639 {vkorc1}"
+    return Recommendation(
+        drug=drug,
+        phenotypes=phenotypes,
+        text=chosen["recommendation"],
+        action=chosen["action"],
+        guideline=chosen["guideline"],
+        pmid=str(chosen["pmid"]),
+        citation=chosen["citation"],
+    )
+
+
+def _priority(row: dict) -> tuple[int, int]:
+    severity = sum(word in row["phenotype"] for word in _SEVERE_WORDS)
+    poor = "Poor" in row["phenotype"]
+    return (_ACTION_RANK[row["action"]], 2 * poor + severity)
+
+
+def phenotypes_of(profile: dict[str, str]) -> dict[str, str]:
+    """CPIC phenotypes for a patient's diplotypes, gene by gene.
+
+    VKORC1 keeps its genotype; genes that are missing are left out.
+
+    Examples
+    --------
+    >>> phenotypes_of({"CYP2C19": "*1/*2", "CYP2D6": "*1/*4"})
+    {'CYP2C19': 'Intermediate Metabolizer', 'CYP2D6': 'Intermediate Metabolizer'}
+    """
+    result = {}
+    for gene, value in profile.items():
+        if value is None or (isinstance(value, float) and pd.isna(value)):
+            continue
+        name = _gene(gene)
+        result[name] = _vkorc1_genotype(value) if name == "VKORC1" else phenotype(name, value)
+    return result
+
+
+def has_recommendation(drug: str, profile: dict[str, str]) -> bool:
+    """Whether CPIC advice can be given for a drug from this profile.
+
+    True when the drug has a CPIC recommendation in the course and the profile
+    holds a result for every gene it needs. HLA-B, for instance, is typed on
+    demand, so a panel profile gives no advice for abacavir or allopurinol.
+
+    Examples
+    --------
+    >>> has_recommendation("clopidogrel", {"CYP2C19": "*1/*2"})
+    True
+    >>> has_recommendation("abacavir", {"CYP2C19": "*1/*2"})
+    False
+    >>> has_recommendation("paracetamol", {"CYP2C19": "*1/*2"})
+    False
+    """
+    name = drug.strip().lower() if isinstance(drug, str) else drug
+    if name not in _drugs():
+        return False
+    tested = {gene: value for gene, value in profile.items() if isinstance(value, str)}
+    given = _given_genes(name, tested)
+    return all(gene in given for gene in _genes_for(name))
+
+
+def drug_gene_alerts(medications: list[str], profile: dict[str, str]) -> pd.DataFrame:
+    """Which of a patient's medicines have CPIC advice that changes the prescription.
+
+    Parameters
+    ----------
+    medications : list of str
+        Drug names; drugs without a CPIC recommendation in the course, or
+        whose genes the profile lacks, are skipped (see :func:`has_recommendation`).
+    profile : dict
+        Gene -> diplotype or phenotype, as for :func:`recommendation`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per drug with advice that changes the prescription, with
+        columns ``drug``, ``genes`` (gene: phenotype), ``action`` and
+        ``recommendation``.
+
+    Examples
+    --------
+    >>> alerts = drug_gene_alerts(["clopidogrel", "metformin"], {"CYP2C19": "*2/*2"})
+    >>> alerts["drug"].tolist()
+    ['clopidogrel']
+    """
+    profile = {gene: value for gene, value in profile.items() if isinstance(value, str)}
+    rows = []
+    for drug in medications:
+        name = str(drug).strip().lower()
+        if not has_recommendation(name, profile):
+            continue  # no CPIC advice, or its genes were not tested
+        advice = recommendation(name, **profile)
+        if advice.changes_prescription:
+            genes = "; ".join(f"{g}: {t}" for g, t in advice.phenotypes.items())
+            rows.append((name, genes, advice.action, advice.text))
+    return pd.DataFrame(rows, columns=["drug", "genes", "action", "recommendation"])

@@ -1,0 +1,223 @@
+"""The bench's own logic (make bench): budgets, statistics, rendering, selection, measuring.
+
+These tests are quick: they use made-up figures and tiny commands, never the
+benchmarks themselves, which only `make bench` runs.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from markdown_it import MarkdownIt
+
+from bench import benchmarks, core, measure, run
+from bench.core import Result
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _results() -> list[Result]:
+    return [
+        Result("notebooks", "a.ipynb: wall time", 4.0, "s", budget=20.0, runs=[4.0, 5.0, 3.0]),
+        Result("cohort", "peak RSS", 2500.0, "MB", budget=2000.0, statistic="max", runs=[2500]),
+        Result("grading", "autograde | 40", 80.0, "s", statistic="single run", note="a | b $5"),
+    ]
+
+
+def test_status_compares_the_value_with_its_budget():
+    assert Result("x", "at the budget", 20.0, "s", budget=20.0).status == "pass"
+    assert Result("x", "over", 20.01, "s", budget=20.0).status == "FAIL"
+    assert Result("x", "no budget", 1e9, "s").status == "recorded"
+    assert Result("x", "not measured", None, "s", budget=1.0).status == "error"
+    assert Result.failed("x", "broke", ValueError("boom\nlast line")).status == "error"
+    assert Result.failed("x", "broke", ValueError("boom\nlast line")).note == "last line"
+    assert Result.failed("x", "broke", "\x1b[91mWARNING: red\x1b[39;49;00m").note == "WARNING: red"
+
+
+def test_share_of_budget():
+    assert Result("x", "y", 5.0, "s", budget=20.0).share_of_budget == 0.25
+    assert Result("x", "y", 5.0, "s").share_of_budget is None
+
+
+def test_unknown_unit_is_refused():
+    with pytest.raises(ValueError, match="unit must be one of"):
+        Result("x", "y", 1.0, "seconds")
+
+
+def test_a_failed_or_broken_figure_fails_the_run():
+    figures = _results()
+    assert not core.passed(figures)
+    assert core.passed([figures[0], figures[2]])
+    assert not core.passed([figures[0], Result.failed("x", "y", "no notebook")])
+    assert core.passed([])
+
+
+def test_median_and_ratio():
+    assert core.median([5.0, 1.0, 3.0]) == 3.0
+    assert core.median([1.0, 2.0, 3.0, 100.0]) == 2.5
+    with pytest.raises(ValueError, match="at least once"):
+        core.median([])
+    assert core.ratio(1.0, 4.0) == 0.25
+    with pytest.raises(ValueError, match="broken"):
+        core.ratio(1.0, 0.0)
+
+
+def test_terminal_table_has_one_aligned_row_per_figure():
+    lines = core.render_table(_results()).splitlines()
+    assert lines[0].split() == core.HEADER
+    assert len(lines) == 2 + len(_results())
+    assert lines[2].split()[-1] == "pass" and lines[3].split()[-1] == "FAIL"
+    assert lines[4].endswith("recorded")
+    assert "median of 3" in lines[2] and "<= 20 s" in lines[2] and "20%" in lines[2]
+    assert "125%" in lines[3]
+    assert core.render_notes(_results()) == ""
+    broken = [*_results(), Result.failed("book", "build", "WARNING: no page")]
+    assert core.render_notes(broken) == "error: book, build: WARNING: no page"
+
+
+def test_json_record_holds_status_and_machine(tmp_path):
+    path = core.write_json(tmp_path / "r" / "x.json", _results(), {"CPU": "test"}, {"n": 1})
+    record = json.loads(path.read_text())
+    assert record["passed"] is False and record["machine"] == {"CPU": "test"}
+    assert record["n"] == 1
+    assert [r["status"] for r in record["results"]] == ["pass", "FAIL", "recorded"]
+
+
+def _page() -> str:
+    machine = {"date": "2026-01-01 00:00 UTC", "git commit": "abc1234", "CPU": "Test CPU"}
+    methods = {"notebooks": "Runs | notebooks.", "cohort": "Costs $5."}
+    return core.render_page(_results(), machine, methods, duration_s=90)
+
+
+def test_page_is_markdown_with_two_tables_and_no_math():
+    page = _page()
+    assert page.startswith("# Benchmarks and budgets\n")
+    assert sum(line.startswith("# ") for line in page.splitlines()) == 1
+    tokens = MarkdownIt("commonmark").enable("table").parse(page)
+    assert sum(token.type == "table_open" for token in tokens) == 2
+    rows = [line for line in page.splitlines() if line.startswith("| ")]
+    assert len({line.count(" | ") for line in rows[: 2 + len(_results())]}) == 1
+    assert "$" not in page.replace("```bash", "").split("## Running")[0]
+    assert "abc1234" in page and "Test CPU" in page and "1.5 minutes" in page
+    assert "**1 of 2 budgeted figures broke their budget" in page
+    assert "`notebooks`\n: Runs / notebooks." in page
+    assert "make bench ONLY=notebooks" in page
+
+
+def test_page_says_when_every_budget_was_met():
+    page = core.render_page(_results()[:1], {}, {}, duration_s=60)
+    assert "every budget was met" in page
+
+
+def test_registry_has_the_benchmarks_of_the_issue_in_order():
+    assert list(benchmarks.BENCHMARKS) == [
+        "notebooks",
+        "masters",
+        "import",
+        "widgets",
+        "data",
+        "cohort",
+        "book",
+        "grading",
+    ]
+    for name, benchmark in benchmarks.BENCHMARKS.items():
+        assert benchmark.name == name and benchmark.summary and len(benchmark.method) > 80
+
+
+def test_budgets_are_those_of_the_course():
+    assert (benchmarks.NOTEBOOK_WALL_S, benchmarks.NOTEBOOK_PEAK_MB) == (20, 400)
+    assert benchmarks.IMPORT_RATIO == 1.5 and benchmarks.WIDGET_UPDATE_MS == 100
+    assert benchmarks.DATA_WALL_S == 30 and benchmarks.REBUILD_RATIO == 0.2
+    assert (benchmarks.COHORT_WALL_S, benchmarks.COHORT_PEAK_MB) == (10, 2000)
+    assert benchmarks.COHORT_PATIENTS == 1_000_000 and benchmarks.GRADING_COPIES == 40
+
+
+def test_select_keeps_registry_order_and_names_unknown_benchmarks():
+    assert run.select([]) == list(benchmarks.BENCHMARKS)
+    assert run.select(["import", "notebooks"]) == ["notebooks", "import"]
+    assert run.select(["import,widgets"]) == ["import", "widgets"]
+    assert run.select(["cohort  data"]) == ["data", "cohort"]  # make bench ONLY="cohort data"
+    with pytest.raises(ValueError, match="'nope'.*the benchmarks are: notebooks, masters"):
+        run.select(["nope"])
+
+
+def test_command_line_lists_and_refuses_unknown_names(capsys):
+    assert run.main(["--list"]) == 0
+    listed = capsys.readouterr().out
+    assert all(name in listed for name in benchmarks.BENCHMARKS)
+    assert run.main(["nope"]) == 2
+    assert "no benchmark called 'nope'" in capsys.readouterr().err
+
+
+@pytest.fixture
+def fake_benchmarks(monkeypatch, tmp_path):
+    """Two quick made-up benchmarks instead of the real ones; the page goes to tmp_path."""
+
+    def fine(options):
+        return [Result("fine", "quick", 1.0, "s", budget=2.0, runs=[1.0])]
+
+    def broken(options):
+        raise RuntimeError("the benchmark itself broke")
+
+    registry = {
+        "fine": benchmarks.Benchmark("fine", "a fine one", "Measures nothing.", fine),
+        "broken": benchmarks.Benchmark("broken", "a broken one", "Raises.", broken),
+    }
+    monkeypatch.setattr(run, "BENCHMARKS", registry)
+    monkeypatch.setattr(run, "PAGE", tmp_path / "benchmarks.md")
+    return tmp_path
+
+
+def test_a_broken_benchmark_is_an_error_and_fails_the_run(fake_benchmarks, capsys):
+    results = fake_benchmarks / "results"
+    code = run.main(["--results-dir", str(results)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "RuntimeError: the benchmark itself broke" in (results / "latest.json").read_text()
+    assert "error" in out and "pass" in out
+    assert (fake_benchmarks / "benchmarks.md").is_file()  # a full run rewrites the page
+
+
+def test_one_benchmark_alone_passes_and_leaves_the_page(fake_benchmarks, capsys):
+    results = fake_benchmarks / "results"
+    assert run.main(["fine", "--results-dir", str(results)]) == 0
+    assert "all budgets met" in capsys.readouterr().out
+    assert len(list(results.glob("*.json"))) == 2  # the run's own file and latest.json
+    assert not (fake_benchmarks / "benchmarks.md").exists()
+
+
+def test_run_command_measures_time_and_peak_memory():
+    allocate = "x = bytearray(60_000_000); x[::4096] = b'1' * len(x[::4096])"
+    measured = measure.run_command([sys.executable, "-c", allocate])
+    assert measured.returncode == 0 and measured.wall_s > 0
+    assert measured.peak_bytes > 60 * measure.MB
+    failed = measure.run_command([sys.executable, "-c", "import sys; sys.exit('no')"])
+    assert failed.returncode == 1 and "no" in failed.stderr
+    with pytest.raises(TimeoutError, match="longer than"):
+        measure.run_command([sys.executable, "-c", "import time; time.sleep(5)"], timeout=0.3)
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_high_water_mark_of_a_process():
+    assert measure._high_water_mark(__import__("os").getpid()) > 10 * measure.MB
+    assert measure._high_water_mark(2**22 + 12345) is None
+
+
+def test_the_committed_page_is_in_the_book_and_describes_every_benchmark():
+    page = (ROOT / "book" / "benchmarks.md").read_text()
+    assert page.startswith("# Benchmarks and budgets")
+    for name in benchmarks.BENCHMARKS:
+        assert f"`{name}`\n: " in page, "book/benchmarks.md is out of date: run `make bench`"
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    reference = next(part for part in toc["parts"] if part["caption"] == "Reference")
+    assert {"file": "book/benchmarks"} in reference["chapters"]
+
+
+def test_docstring_examples_of_the_bench():
+    import doctest
+
+    for module in (core, run):
+        outcome = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+        assert outcome.failed == 0, module.__name__

@@ -1,0 +1,144 @@
+"""Tests of the instant checks for module 4 (pmcourse.checks.pharmacogenomics)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from pmcourse import datasets
+from pmcourse.checks import pharmacogenomics as checks
+
+# Expected values, computed here from the raw data and hand-written rules, not
+# from pmcourse.pgx, so the checks are tested against an independent answer.
+DIPLOTYPES = datasets.load("diplotypes")
+MEDICATIONS = datasets.load("medications")
+CYP2C19_FUNCTION = {"*1": "normal", "*2": "no", "*3": "no", "*9": "decreased",
+                    "*10": "decreased", "*12": "uncertain", "*17": "increased"}  # fmt: skip
+
+
+def _cyp2c19(diplotype: str) -> str:
+    functions = sorted(CYP2C19_FUNCTION[a] for a in diplotype.split("/"))
+    if "uncertain" in functions:
+        return "Indeterminate"
+    rules = {
+        ("increased", "increased"): "Ultrarapid Metabolizer",
+        ("increased", "normal"): "Rapid Metabolizer",
+        ("normal", "normal"): "Normal Metabolizer",
+        ("no", "normal"): "Intermediate Metabolizer",
+        ("increased", "no"): "Intermediate Metabolizer",
+        ("no", "no"): "Poor Metabolizer",
+        ("decreased", "no"): "Likely Poor Metabolizer",
+    }
+    return rules.get(tuple(functions), "Likely Intermediate Metabolizer")
+
+
+CYP2D6_VALUE = {"*1": 1, "*2": 1, "*35": 1, "*17": 0.5, "*29": 0.5, "*9": 0.25, "*10": 0.25,
+                "*41": 0.25, "*3": 0, "*4": 0, "*5": 0, "*6": 0}  # fmt: skip
+
+
+def _cyp2d6_score(diplotype: str) -> float:
+    total = 0.0
+    for allele in diplotype.split("/"):
+        name, _, copies = allele.partition("x")
+        total += CYP2D6_VALUE[name] * int(copies or 1)
+    return total
+
+
+N_POOR = int(sum(_cyp2c19(d) == "Poor Metabolizer" for d in DIPLOTYPES["CYP2C19"]))
+
+
+def test_allele_function_wants_cpics_exact_term():
+    assert checks.allele_function("Increased function").passed
+    wrong = checks.allele_function("Increased")
+    assert not wrong.passed and "Increased function" in wrong.hint
+
+
+def test_activity_score_names_the_pre_2022_slip():
+    assert checks.activity_score(1.25).passed
+    old = checks.activity_score(1.5)
+    assert not old.passed and "2022" in old.hint
+    assert "1.25" not in str(old)
+
+
+def test_patients_with_phenotype_counts_exact_term():
+    assert checks.patients_with_phenotype(N_POOR).passed
+    result = checks.patients_with_phenotype(N_POOR + 1)
+    assert not result.passed and str(N_POOR) not in str(result)
+    table = checks.patients_with_phenotype(DIPLOTYPES)
+    assert not table.passed and "whole table" in table.message
+
+
+def test_clopidogrel_switches_counts_every_reduced_function_phenotype():
+    on_clopidogrel = MEDICATIONS[
+        (MEDICATIONS["ward"] == "Cardiology") & (MEDICATIONS["drug"] == "clopidogrel")
+    ]
+    table = DIPLOTYPES.set_index("patient_id").loc[on_clopidogrel["patient_id"], "CYP2C19"]
+    switching = {"Intermediate Metabolizer", "Likely Intermediate Metabolizer",
+                 "Poor Metabolizer", "Likely Poor Metabolizer"}  # fmt: skip
+    expected = sum(_cyp2c19(d) in switching for d in table)
+    assert 0 < expected < len(table)
+    assert checks.clopidogrel_switches(expected).passed
+    everyone = checks.clopidogrel_switches(len(table))
+    assert not everyone.passed and "every patient on clopidogrel" in everyone.hint
+
+
+def test_cyp2c19_function_check_runs_unseen_diplotypes():
+    assert checks.cyp2c19_phenotype(_cyp2c19).passed
+
+    def ignores_likely(diplotype):
+        answer = _cyp2c19(diplotype)
+        return answer.replace("Likely ", "")
+
+    assert not checks.cyp2c19_phenotype(ignores_likely).passed
+
+
+def test_cyp2d6_function_check_names_duplication_and_old_value_slips():
+    assert checks.cyp2d6_activity_score(_cyp2d6_score).passed
+
+    def ignores_copies(diplotype):
+        return sum(CYP2D6_VALUE[a.partition("x")[0]] for a in diplotype.split("/"))
+
+    result = checks.cyp2d6_activity_score(ignores_copies)
+    assert not result.passed and "copy" in result.hint
+
+    def old_values(diplotype):
+        old = {**CYP2D6_VALUE, "*9": 0.5, "*41": 0.5, "*10": 0.5}
+        return sum(
+            old[a.partition("x")[0]] * int(a.partition("x")[2] or 1) for a in diplotype.split("/")
+        )
+
+    result = checks.cyp2d6_activity_score(old_values)
+    assert not result.passed and "2022" in result.hint
+
+
+def test_drug_gene_alerts_check_rejects_a_function_that_flags_every_cpic_drug():
+    assert checks.drug_gene_alerts(checks.reference_drug_gene_alerts).passed
+
+    def every_cpic_drug(medications, profile):
+        cpic = {"clopidogrel", "codeine", "simvastatin", "atorvastatin", "capecitabine",
+                "tramadol", "azathioprine", "escitalopram"}  # fmt: skip
+        return [drug for drug in medications if drug in cpic]
+
+    assert not checks.drug_gene_alerts(every_cpic_drug).passed
+
+
+def test_ward_check_counts_patients_not_prescriptions():
+    assert checks.patients_with_changed_prescription(
+        checks.reference_patients_with_changed_prescription
+    ).passed
+
+    def counts_prescriptions(medications, phenotypes):
+        profiles = phenotypes.set_index("patient_id")
+        return sum(
+            len(checks.reference_drug_gene_alerts([drug], profiles.loc[patient].to_dict()))
+            for patient, drug in zip(medications["patient_id"], medications["drug"], strict=True)
+        )
+
+    result = checks.patients_with_changed_prescription(counts_prescriptions)
+    assert not result.passed
+
+
+@pytest.mark.parametrize("answer", [..., None, "3", pd.Series([1, 2])])
+def test_value_checks_survive_odd_answers(answer):
+    result = checks.patients_with_phenotype(answer)
+    assert not result.passed and result.message
