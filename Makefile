@@ -30,7 +30,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
-book: $(STAMP)
+# The execution cache keys each notebook on its own code only, but the outputs
+# also depend on pmcourse and data/: when either changes, empty the cache so the
+# website never shows figures made by older code.
+BOOK_CACHE  := _build/.jupyter_cache
+BOOK_INPUTS := $(shell find pmcourse data -type f -not -path '*/__pycache__/*' 2>/dev/null)
+
+_build/.inputs-stamp: $(BOOK_INPUTS)
+	rm -rf $(BOOK_CACHE)
+	mkdir -p _build && touch $@
+
+book: $(STAMP) _build/.inputs-stamp
 	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
 	@echo
 	@echo "The course website is ready: $(CURDIR)/_build/html/index.html"
