@@ -31,8 +31,17 @@ __all__ = [
     "patients_with_changed_prescription",
 ]
 
-# Activity values before the CPIC update of 2022-11-08, for the hint on old tables.
+# Activity values of older tables (*10 before 2020, *9 and *41 before the CPIC
+# update of 2022-11-08), to recognise a score worked out from an old table.
 _OLD_CYP2D6_VALUES = {"*9": 0.5, "*41": 0.5, "*10": 0.5}
+
+
+def _old_cyp2d6_score(diplotype: str) -> float:
+    total = 0.0
+    for allele in pgx.split_diplotype(diplotype):
+        name, copies = pgx.split_allele(allele)
+        total += _OLD_CYP2D6_VALUES.get(name, pgx.activity_value("CYP2D6", name)) * copies
+    return total
 
 
 def allele_function(answer: Any, *, gene: str = "CYP2C19", allele: str = "*17") -> CheckResult:
@@ -65,14 +74,9 @@ def activity_score(answer: Any, *, diplotype: str = "*1/*41") -> CheckResult:
     True
     """
     expected = pgx.activity_score("CYP2D6", diplotype)
-    old = 0.0
-    for allele in pgx.split_diplotype(diplotype):
-        name, copies = pgx.split_allele(allele)
-        value = _OLD_CYP2D6_VALUES.get(name, pgx.activity_value("CYP2D6", name))
-        old += value * copies
     slips = [
         (
-            old,
+            _old_cyp2d6_score(diplotype),
             "That is the score with the values from before 2022. Since CPIC's 2022 update, "
             "*9 and *41 count 0.25, not 0.5.",
         ),
@@ -198,14 +202,6 @@ def _reference_cyp2c19(diplotype: str) -> str:
 
 def _reference_cyp2d6(diplotype: str) -> float:
     return pgx.activity_score("CYP2D6", diplotype)
-
-
-def _old_cyp2d6_score(diplotype: str) -> float:
-    total = 0.0
-    for allele in pgx.split_diplotype(diplotype):
-        name, copies = pgx.split_allele(allele)
-        total += _OLD_CYP2D6_VALUES.get(name, pgx.activity_value("CYP2D6", name)) * copies
-    return total
 
 
 def _score_ignoring_copies(diplotype: str) -> float:
