@@ -100,10 +100,15 @@ def update_hardy_weinberg(
     return figure
 
 
-def _show(p: float, n_patients: int, heterozygote_deficit: float) -> None:
-    figure = update_hardy_weinberg(p, n_patients, heterozygote_deficit)
-    plt.show()
-    plt.close(figure)
+def _shown(update: Callable[..., Figure]) -> Callable[..., None]:
+    """What a widget calls: draw with ``update``, show the figure, then free it."""
+
+    def show(**slider_values: Any) -> None:
+        figure = update(**slider_values)
+        plt.show()
+        plt.close(figure)
+
+    return show
 
 
 def hardy_weinberg_explorer():
@@ -119,7 +124,7 @@ def hardy_weinberg_explorer():
     style = {"description_width": "initial"}
     layout = widgets.Layout(width="420px")
     return widgets.interactive(
-        _show,
+        _shown(update_hardy_weinberg),
         p=widgets.FloatSlider(
             value=0.7,
             min=0.0,
@@ -191,12 +196,6 @@ def update_exposure(
     return figure
 
 
-def _show_exposure(drug: str, dose_mg: float, interval_h: float) -> None:
-    figure = update_exposure(drug, dose_mg, interval_h)
-    plt.show()
-    plt.close(figure)
-
-
 def exposure_explorer():
     """The drug-exposure simulator: choose a drug, its dose and the dosing interval.
 
@@ -210,7 +209,7 @@ def exposure_explorer():
     style = {"description_width": "initial"}
     layout = widgets.Layout(width="420px")
     return widgets.interactive(
-        _show_exposure,
+        _shown(update_exposure),
         drug=widgets.Dropdown(
             options=list(drug_models()), style=style, layout=layout, description="drug"
         ),

@@ -58,6 +58,14 @@ def _grade_cells(notebook: nbformat.NotebookNode) -> dict[str, dict]:
     }
 
 
+def _submit(course: Path, assignment: str, submissions: dict) -> None:
+    """Put each student's notebook where nbgrader collect would."""
+    for student, notebook in submissions.items():
+        folder = course / "submitted" / student / assignment
+        folder.mkdir(parents=True)
+        nbformat.write(notebook, folder / f"{assignment}.ipynb")
+
+
 def _validate(course: Path, notebook: Path, *, invert: bool = False) -> str:
     args = ["validate", str(notebook)] + (["--invert"] if invert else [])
     # nbgrader validate exits with 0 either way; its verdict is in the output.
@@ -289,10 +297,7 @@ def graded_course(tmp_path_factory):
         "divides_by_n": fill_answers(release, wrong),
         "hard_coded": fill_answers(release, _hard_coded_answers()),
     }
-    for student, notebook in submissions.items():
-        folder = course / "submitted" / student / ASSIGNMENT
-        folder.mkdir(parents=True)
-        nbformat.write(notebook, folder / NOTEBOOK)
+    _submit(course, ASSIGNMENT, submissions)
     broken = course / "submitted" / "broken_json" / ASSIGNMENT
     broken.mkdir(parents=True)
     (broken / NOTEBOOK).write_text('{"cells": [', encoding="utf-8")
@@ -412,10 +417,7 @@ def graded_pgx(tmp_path_factory):
             },
         ),
     }
-    for student, notebook in submissions.items():
-        folder = course / "submitted" / student / PGX
-        folder.mkdir(parents=True)
-        nbformat.write(notebook, folder / f"{PGX}.ipynb")
+    _submit(course, PGX, submissions)
     generate_release(course, PGX, database=True)
     autograde(course, PGX)
     return scores(course, PGX)
