@@ -31,9 +31,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["CheckResult", "check_function", "check_value", "compare", "forbid"]
+__all__ = [
+    "CheckResult",
+    "FunctionCheck",
+    "Outcome",
+    "check_function",
+    "check_value",
+    "compare",
+    "forbid",
+    "judge_outcomes",
+    "run_cases",
+    "to_plain",
+]
 
 _MORE_TESTS = "This was a quick check; the graded version runs more tests."
+_COUNT_HINT = (
+    "Count the rows of a table with len(table), or add up the True values of a "
+    "column with column.sum()."
+)
 
 
 @dataclass(frozen=True)
@@ -342,6 +357,8 @@ def check_value(
     problem = compare(answer, expected, tolerance=tolerance)
     if problem is None:
         return CheckResult(name, True, "Well done, that is right.", quick=quick)
+    if _is_number(expected) and isinstance(answer, pd.DataFrame | pd.Series):
+        hint = _COUNT_HINT  # a table or column where one number belongs
     hint = _mistake_hint(answer, common_mistakes, tolerance) or hint
     return CheckResult(name, False, problem, hint=hint, quick=quick)
 
@@ -356,10 +373,8 @@ def _mistake_hint(
     return None
 
 
-def _explain_error(error: Exception) -> str:
+def _explain_error(kind: str, detail: str) -> str:
     """A plain-language account of an error raised inside the learner's code."""
-    kind = type(error).__name__
-    detail = str(error).splitlines()[0] if str(error) else ""
     advice = {
         "ZeroDivisionError": "Something was divided by zero: check what you divide by.",
         "NameError": "A name is not defined: check the spelling, and run the cells above first.",
@@ -374,14 +389,157 @@ def _explain_error(error: Exception) -> str:
 
 
 def _call_quietly(function: Callable, args: tuple) -> Any:
-    """Call the learner's function, hiding its warnings and stderr.
+    """Call a function on a deep copy of its inputs, hiding its warnings and stderr.
 
     nbgrader scores a test cell that writes to stderr as failed, so a correct
-    answer that triggers, say, a pandas warning must not leak one.
+    answer that triggers, say, a pandas warning must not leak one. The copy
+    keeps the learner's function from changing the inputs of the next call.
     """
     with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
         warnings.simplefilter("ignore")
         return function(*copy.deepcopy(args))
+
+
+# --------------------------------------------------------------------------
+# Running the learner's function: outcomes, also as plain (JSON) values
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one call of the learner's function gave: a value, or an error.
+
+    Attributes
+    ----------
+    value : object
+        The returned value (when there was no error).
+    error : str or None
+        The name of the exception raised, such as ``"ZeroDivisionError"``.
+    detail : str
+        The first line of the exception's message.
+    """
+
+    value: Any = None
+    error: str | None = None
+    detail: str = ""
+
+    def to_plain(self) -> dict:
+        """The outcome as JSON-ready data: ``{"value": ...}`` or ``{"error": ..., "detail": ...}``.
+
+        Examples
+        --------
+        >>> Outcome(value=(0.5, 1)).to_plain()
+        {'value': [0.5, 1]}
+        """
+        if self.error is not None:
+            return {"error": self.error, "detail": self.detail}
+        return {"value": to_plain(self.value)}
+
+    @classmethod
+    def from_plain(cls, record: Any) -> Outcome:
+        """Read an outcome back from :meth:`to_plain`'s data; reject anything else."""
+        if not isinstance(record, dict) or set(record) not in ({"value"}, {"error", "detail"}):
+            raise ValueError(f"Not an outcome record: {record!r}.")
+        if "error" in record:
+            if not isinstance(record["error"], str) or not isinstance(record["detail"], str):
+                raise ValueError(f"An error record holds two texts: {record!r}.")
+            return cls(error=record["error"], detail=record["detail"])
+        return cls(value=record["value"])
+
+
+def to_plain(value: Any) -> Any:
+    """A value as plain JSON data: numbers, text, True/False, None, lists and dicts.
+
+    Tables become a dict of columns, columns and arrays become lists, so two
+    kernels (or a kernel and the grader) can compare results without pickles.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> to_plain((np.int64(3), np.float64(0.5), "x"))
+    [3, 0.5, 'x']
+    >>> to_plain(pd.Series([True, False]))
+    [True, False]
+    """
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    if isinstance(value, pd.DataFrame):
+        return {str(column): to_plain(value[column]) for column in value.columns}
+    if isinstance(value, pd.Series | np.ndarray | list | tuple | set | frozenset):
+        items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
+        return [to_plain(item) for item in (items.tolist() if hasattr(items, "tolist") else items)]
+    if isinstance(value, dict):
+        return {str(key): to_plain(item) for key, item in value.items()}
+    return f"<{_describe(value)}>"
+
+
+def run_cases(
+    function: Callable, cases: Sequence[tuple], *, forbidden: Sequence[tuple] = ()
+) -> list[Outcome]:
+    """Call the learner's function on each case, stopping at the first error or empty answer.
+
+    Parameters
+    ----------
+    function : callable
+        The learner's function.
+    cases : sequence of tuple
+        Positional arguments of each call (deep-copied for each call).
+    forbidden : sequence of (module, name, ...) tuples, optional
+        Library functions switched off (see :func:`forbid`) while the
+        learner's function runs, so the learner applies the rule themselves.
+
+    Returns
+    -------
+    list of Outcome
+        One per case run; shorter than `cases` when a call failed.
+
+    Examples
+    --------
+    >>> [o.to_plain() for o in run_cases(lambda x: 1 / x, [(2,), (0,), (4,)])]
+    [{'value': 0.5}, {'error': 'ZeroDivisionError', 'detail': 'division by zero'}]
+    """
+    outcomes = []
+    with contextlib.ExitStack() as stack:
+        for module, *names in forbidden:
+            for name in names:
+                stack.enter_context(forbid(module, name))
+        for args in cases:
+            try:
+                value = _call_quietly(function, args)
+            except Exception as error:  # the learner's code may raise anything
+                detail = str(error).splitlines()[0] if str(error) else ""
+                outcomes.append(Outcome(error=type(error).__name__, detail=detail))
+                break
+            outcomes.append(Outcome(value=value))
+            if value is None or value is Ellipsis:
+                break
+    return outcomes
+
+
+# --------------------------------------------------------------------------
+# Checking a function the learner wrote
+# --------------------------------------------------------------------------
+
+
+def _not_a_function(function: Any, name: str, quick: bool) -> CheckResult:
+    message = (
+        "You have not answered yet: replace the ... with your function."
+        if function is Ellipsis
+        else f"A function is expected, but {name} is {_describe(function)}."
+    )
+    return CheckResult(
+        name,
+        False,
+        message,
+        hint=f"Define it with `def {name}(...):` and run that cell, then this one.",
+        quick=quick,
+    )
 
 
 def check_function(
@@ -395,6 +553,7 @@ def check_function(
     quick: bool = True,
     show_inputs: bool = True,
     common_mistakes: Sequence[tuple[Callable, str]] = (),
+    forbidden: Sequence[tuple] = (),
 ) -> CheckResult:
     """Check a function the learner wrote by running it on test inputs.
 
@@ -403,7 +562,8 @@ def check_function(
     function : callable
         The learner's function.
     reference : callable
-        A correct function; its results are the expected values.
+        A correct function; its results are the expected values. They are
+        all computed before the learner's function runs.
     cases : iterable of tuple
         Positional arguments for each test call. Each is deep-copied, so the
         learner's function cannot change the inputs of the next call.
@@ -422,6 +582,8 @@ def check_function(
         Known wrong formulas. When the learner's result on a failing input
         equals one of them, the learner gets that formula's hint instead of
         `hint`.
+    forbidden : sequence of (module, name, ...) tuples, optional
+        Library functions switched off while the learner's function runs.
 
     Returns
     -------
@@ -441,56 +603,60 @@ def check_function(
     check what you divide by.
     """
     if not callable(function):
-        return CheckResult(
-            name,
-            False,
-            f"A function is expected, but {name} is {_describe(function)}.",
-            hint=f"Define it with `def {name}(...):` and run that cell, then this one.",
-            quick=quick,
-        )
+        return _not_a_function(function, name, quick)
     cases = [tuple(case) for case in cases]
-    for number, args in enumerate(cases, start=1):
+    expected = [_call_quietly(reference, args) for args in cases]
+    outcomes = run_cases(function, cases, forbidden=forbidden)
+    return judge_outcomes(
+        outcomes,
+        expected,
+        cases,
+        name=name,
+        hint=hint,
+        tolerance=tolerance,
+        quick=quick,
+        show_inputs=show_inputs,
+        common_mistakes=common_mistakes,
+    )
+
+
+def judge_outcomes(
+    outcomes: Sequence[Outcome],
+    expected: Sequence[Any],
+    cases: Sequence[tuple],
+    *,
+    name: str,
+    hint: str = "",
+    tolerance: float = 1e-6,
+    quick: bool = True,
+    show_inputs: bool = True,
+    common_mistakes: Sequence[tuple[Callable, str]] = (),
+    plain: bool = False,
+) -> CheckResult:
+    """The verdict on the learner's outcomes, case by case, against the expected values.
+
+    With ``plain=True`` the outcomes hold plain values (:func:`to_plain`), as
+    they come back from another kernel, and the expected values and known
+    slips are made plain too before they are compared.
+    """
+    as_given = to_plain if plain else (lambda value: value)
+    for number, (args, outcome) in enumerate(zip(cases, outcomes, strict=False), start=1):
         shown = f", {name}({', '.join(_short_repr(a) for a in args)})" if show_inputs else ""
-        try:
-            result = _call_quietly(function, args)
-        except NotImplementedError:
-            return CheckResult(
-                name,
-                False,
-                "You have not written this function yet.",
-                hint="Replace the line `raise NotImplementedError()` with your own code.",
-                quick=quick,
-            )
-        except Exception as error:  # the learner's code may raise anything
-            return CheckResult(
-                name,
-                False,
-                f"Your function stopped with an error on test input {number}{shown}: "
-                f"{_explain_error(error)}",
-                hint=hint,
-                quick=quick,
-            )
-        if result is Ellipsis or result is None:
-            return CheckResult(
-                name,
-                False,
-                "Your function does not give an answer yet."
-                if result is Ellipsis
-                else "Your function gives back nothing (None).",
-                hint="Write your calculation after `return`, in place of the ...: "
-                "a function hands back what follows `return`.",
-                quick=quick,
-            )
-        problem = compare(result, reference(*copy.deepcopy(args)), tolerance=tolerance)
+        problem = _outcome_problem(outcome, number, shown, quick, name, hint)
         if problem is not None:
-            mistakes = _mistaken_results(common_mistakes, args)
+            return problem
+        difference = compare(outcome.value, as_given(expected[number - 1]), tolerance=tolerance)
+        if difference is not None:
+            mistakes = [(as_given(v), h) for v, h in _mistaken_results(common_mistakes, args)]
             return CheckResult(
                 name,
                 False,
-                f"On test input {number}{shown}, the result is not right. {problem}",
-                hint=_mistake_hint(result, mistakes, tolerance) or hint,
+                f"On test input {number}{shown}, the result is not right. {difference}",
+                hint=_mistake_hint(outcome.value, mistakes, tolerance) or hint,
                 quick=quick,
             )
+    if len(outcomes) < len(cases):
+        raise ValueError(f"{len(cases)} test inputs but only {len(outcomes)} results.")
     return CheckResult(
         name,
         True,
@@ -498,6 +664,131 @@ def check_function(
         + ("the test input." if len(cases) == 1 else f"all {len(cases)} test inputs."),
         quick=quick,
     )
+
+
+@dataclass(frozen=True)
+class FunctionCheck:
+    """A function the learner writes: its reference, public examples and hints.
+
+    The single source of a function exercise's tests. The learner notebook's
+    instant check and the graded exercise's quick check call it on the
+    public examples; a hidden test passes its own secret cases, so they stay
+    out of the student version. For grading outside the learner's kernel,
+    :meth:`results` gives the learner's results as plain data and
+    :meth:`judge` turns them into the same verdict.
+
+    Attributes
+    ----------
+    name : str
+        The function's name, as the learner knows it.
+    reference : callable
+        A correct function.
+    examples : callable
+        Returns the public cases: the examples the notebook shows.
+    hint, tolerance, common_mistakes, show_inputs, forbidden
+        As for :func:`check_function`.
+
+    Examples
+    --------
+    >>> half = FunctionCheck("half", lambda x: x / 2, examples=lambda: [(1,), (4,)])
+    >>> half(lambda x: x / 2, quick=False).passed
+    True
+    >>> records = half.results(lambda x: x // 2, cases=[(3,)])
+    >>> records
+    [{'value': 1}]
+    >>> print(half.judge(records, cases=[(3,)]).message)
+    On test input 1, half(3), the result is not right. Your number is not the one expected.
+    """
+
+    name: str
+    reference: Callable
+    examples: Callable[[], Sequence[tuple]]
+    hint: str = ""
+    tolerance: float = 1e-6
+    common_mistakes: Sequence[tuple[Callable, str]] = ()
+    show_inputs: bool = True
+    forbidden: Sequence[tuple] = ()
+
+    def cases(self, cases: Iterable[tuple] | None = None) -> list[tuple]:
+        """The given cases, or the public examples when none are given."""
+        return [tuple(case) for case in (self.examples() if cases is None else cases)]
+
+    def _options(self) -> dict:
+        return {
+            "name": self.name,
+            "hint": self.hint,
+            "tolerance": self.tolerance,
+            "show_inputs": self.show_inputs,
+            "common_mistakes": self.common_mistakes,
+        }
+
+    def __call__(
+        self, function: Any, *, cases: Iterable[tuple] | None = None, quick: bool = True
+    ) -> CheckResult:
+        """Check the learner's function on `cases` (default: the public examples)."""
+        return check_function(
+            function,
+            self.reference,
+            self.cases(cases),
+            quick=quick,
+            forbidden=self.forbidden,
+            **self._options(),
+        )
+
+    def results(self, function: Any, *, cases: Iterable[tuple] | None = None) -> list[dict]:
+        """The learner's results on `cases`, as plain data ready for JSON."""
+        if not callable(function):
+            return []
+        outcomes = run_cases(function, self.cases(cases), forbidden=self.forbidden)
+        return [outcome.to_plain() for outcome in outcomes]
+
+    def judge(
+        self, results: Sequence[dict], *, cases: Iterable[tuple] | None = None, quick: bool = False
+    ) -> CheckResult:
+        """The verdict on plain results from :meth:`results`, given the same cases."""
+        cases = self.cases(cases)
+        outcomes = [Outcome.from_plain(record) for record in results]
+        if cases and not outcomes:
+            return _not_a_function(None, self.name, quick)
+        expected = [_call_quietly(self.reference, args) for args in cases]
+        return judge_outcomes(
+            outcomes, expected, cases, quick=quick, plain=True, **self._options()
+        )
+
+
+def _outcome_problem(
+    outcome: Outcome, number: int, shown: str, quick: bool, name: str, hint: str
+) -> CheckResult | None:
+    """A ❌ for an outcome that is an error or no answer at all; None otherwise."""
+    if outcome.error == "NotImplementedError":
+        return CheckResult(
+            name,
+            False,
+            "You have not written this function yet.",
+            hint="Replace the line `raise NotImplementedError()` with your own code.",
+            quick=quick,
+        )
+    if outcome.error is not None:
+        return CheckResult(
+            name,
+            False,
+            f"Your function stopped with an error on test input {number}{shown}: "
+            f"{_explain_error(outcome.error, outcome.detail)}",
+            hint=hint,
+            quick=quick,
+        )
+    if outcome.value is Ellipsis or outcome.value is None:
+        return CheckResult(
+            name,
+            False,
+            "Your function does not give an answer yet."
+            if outcome.value is Ellipsis
+            else "Your function gives back nothing (None).",
+            hint="Write your calculation after `return`, in place of the ...: "
+            "a function hands back what follows `return`.",
+            quick=quick,
+        )
+    return None
 
 
 def _mistaken_results(common_mistakes: Iterable[tuple[Callable, str]], args: tuple) -> list:

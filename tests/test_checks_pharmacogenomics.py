@@ -1,11 +1,11 @@
-"""Tests of the instant checks for module 4 (pmcourse.checks.pharmacogenomics)."""
+"""Tests of the checks of module 4 (pmcourse.checks.pharmacogenomics)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from pmcourse import datasets
+from pmcourse import datasets, pgx
 from pmcourse.checks import pharmacogenomics as checks
 
 # Expected values, computed here from the raw data and hand-written rules, not
@@ -82,14 +82,26 @@ def test_clopidogrel_switches_counts_every_reduced_function_phenotype():
     assert not everyone.passed and "every patient on clopidogrel" in everyone.hint
 
 
-def test_cyp2c19_function_check_runs_unseen_diplotypes():
+UNSEEN_CYP2C19 = [("*3/*17",), ("*2/*10",), ("*12/*2",), ("*9/*9",), ("*17/*17",)]
+
+
+def test_cyp2c19_function_check_runs_the_cases_it_is_given():
     assert checks.cyp2c19_phenotype(_cyp2c19).passed
+    assert checks.cyp2c19_phenotype(_cyp2c19, cases=UNSEEN_CYP2C19, quick=False).passed
 
     def ignores_likely(diplotype):
         answer = _cyp2c19(diplotype)
         return answer.replace("Likely ", "")
 
-    assert not checks.cyp2c19_phenotype(ignores_likely).passed
+    assert checks.cyp2c19_phenotype(ignores_likely).passed  # no "Likely" among the examples
+    result = checks.cyp2c19_phenotype(ignores_likely, cases=UNSEEN_CYP2C19, quick=False)
+    assert not result.passed and "test input 2" in result.message
+
+
+def test_function_checks_switch_off_the_library_shortcut():
+    result = checks.cyp2c19_phenotype(lambda d: pgx.phenotype("CYP2C19", d))
+    assert not result.passed and "switched off" in result.message
+    assert pgx.phenotype("CYP2C19", "*1/*2") == "Intermediate Metabolizer"  # on again
 
 
 def test_cyp2d6_function_check_names_duplication_and_old_value_slips():
@@ -111,8 +123,18 @@ def test_cyp2d6_function_check_names_duplication_and_old_value_slips():
     assert not result.passed and "2022" in result.hint
 
 
+def _learner_alerts(medications, profile):
+    """drug_gene_alerts as the exercise's solution writes it."""
+    return [
+        drug
+        for drug in medications
+        if pgx.has_recommendation(drug, profile)
+        and pgx.recommendation(drug, **profile).changes_prescription
+    ]
+
+
 def test_drug_gene_alerts_check_rejects_a_function_that_flags_every_cpic_drug():
-    assert checks.drug_gene_alerts(checks.reference_drug_gene_alerts).passed
+    assert checks.drug_gene_alerts(_learner_alerts).passed
 
     def every_cpic_drug(medications, profile):
         cpic = {"clopidogrel", "codeine", "simvastatin", "atorvastatin", "capecitabine",
@@ -123,14 +145,22 @@ def test_drug_gene_alerts_check_rejects_a_function_that_flags_every_cpic_drug():
 
 
 def test_ward_check_counts_patients_not_prescriptions():
+    def counts_patients(medications, phenotypes):
+        profiles = phenotypes.set_index("patient_id")
+        return sum(
+            len(_learner_alerts(list(drugs), profiles.loc[patient].to_dict())) > 0
+            for patient, drugs in medications.groupby("patient_id")["drug"]
+        )
+
+    assert checks.patients_with_changed_prescription(counts_patients).passed
     assert checks.patients_with_changed_prescription(
-        checks.reference_patients_with_changed_prescription
+        counts_patients, cases=checks.ward_cases("Oncology", "Psychiatry"), quick=False
     ).passed
 
     def counts_prescriptions(medications, phenotypes):
         profiles = phenotypes.set_index("patient_id")
         return sum(
-            len(checks.reference_drug_gene_alerts([drug], profiles.loc[patient].to_dict()))
+            len(_learner_alerts([drug], profiles.loc[patient].to_dict()))
             for patient, drug in zip(medications["patient_id"], medications["drug"], strict=True)
         )
 

@@ -1,10 +1,12 @@
-"""Instant checks for module 0 (getting started) and module 1 (foundations).
+"""Checks for module 1 (foundations): the notebook's instant checks and the exercise's tests.
 
-Each check takes the learner's answer and returns a
-:class:`pmcourse.check.CheckResult` (✅ or ❌ with a plain message and a hint).
-Checks that accept a function run it on fresh genotype counts drawn with fixed
-seeds, never only on the example in the notebook. Expected values are computed
-from the course data (:func:`pmcourse.datasets.load`) and are never shown.
+The single source of every reference answer and public test case of module 1.
+Value checks take a number the learner computed in the module notebook.
+Function checks (:class:`pmcourse.check.FunctionCheck`) take a function the
+learner wrote, with the graded exercise's signature, and run it on the public
+examples, or on the secret cases a hidden test passes in, built with
+:func:`simulated_counts`, :func:`cohort_counts` and :func:`genotype_columns`.
+Expected values are computed from the course data and are never shown.
 
 Hints are tuned to common mistakes: when a wrong answer matches a known slip
 (dividing by the number of patients instead of the number of alleles, giving
@@ -16,21 +18,23 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from pmcourse import datasets, genetics
-from pmcourse.check import CheckResult, check_function, check_value
+from pmcourse.check import CheckResult, FunctionCheck, check_value
 
 __all__ = [
     "allele_frequency",
     "carriers",
     "chi_square",
+    "cohort_counts",
     "expected_counts",
-    "patients_in_region",
+    "genotype_columns",
+    "simulated_counts",
     "variant_allele_frequency",
 ]
 
@@ -40,7 +44,7 @@ _FREQUENCY_TOLERANCE = 1e-3
 _COUNT_TOLERANCE = 5e-3
 
 # --------------------------------------------------------------------------
-# Helpers
+# Test inputs: the course data, and fresh draws from a seed
 # --------------------------------------------------------------------------
 
 
@@ -62,7 +66,7 @@ def _close(a: float, b: float, tolerance: float) -> bool:
     return math.isclose(a, b, rel_tol=tolerance, abs_tol=tolerance)
 
 
-def _genotypes(rsid: str, ancestry: str | None) -> pd.Series:
+def _genotypes(rsid: str, ancestry: str | None = None) -> pd.Series:
     """One SNP's genotype column from the course data, optionally one ancestry group."""
     table = datasets.load("genotypes")
     if rsid not in table.columns:
@@ -76,102 +80,46 @@ def _genotypes(rsid: str, ancestry: str | None) -> pd.Series:
     return table[rsid]
 
 
-def _fresh_counts() -> list[genetics.GenotypeCounts]:
-    """Genotype counts for test inputs: fresh draws with fixed seeds, plus edge cases."""
-    settings = [
-        (0.83, 250, 0.0),
-        (0.5, 97, 0.0),
-        (0.12, 1311, 0.0),
-        (0.64, 480, 0.3),
-        (0.95, 60, 0.0),
-    ]
-    drawn = [
-        genetics.simulate_genotype_counts(p, n, inbreeding=f, seed=9000 + k)
-        for k, (p, n, f) in enumerate(settings)
-    ]
-    return [*drawn, genetics.GenotypeCounts(40, 0, 0), genetics.GenotypeCounts(0, 0, 25)]
-
-
-def _describe_table(answer: Any, name: str) -> CheckResult | None:
-    """A ❌ for a table or column given where one number is expected."""
-    if isinstance(answer, pd.DataFrame | pd.Series):
-        kind = "a whole table" if isinstance(answer, pd.DataFrame) else "a column of values"
-        return CheckResult(
-            name,
-            False,
-            f"A single number is expected, but your answer is {kind}.",
-            hint="Count the rows of a table with len(table), or add up True values "
-            "with column.sum().",
-        )
-    return None
-
-
-# --------------------------------------------------------------------------
-# Module 0
-# --------------------------------------------------------------------------
-
-
-def patients_in_region(answer: Any, *, region: str = "North Denmark") -> CheckResult:
-    """Check the number of cohort patients living in one Danish region (module 0).
-
-    Parameters
-    ----------
-    answer : object
-        The learner's count, such as ``len(cohort[cohort["region"] == "North Denmark"])``.
-    region : str, default "North Denmark"
-        The region asked about.
-
-    Returns
-    -------
-    CheckResult
+def cohort_counts(*rsids: str) -> list[tuple[int, int, int]]:
+    """Genotype counts (n_AA, n_Aa, n_aa) of SNPs in the course cohort, one tuple per SNP.
 
     Examples
     --------
-    >>> from pmcourse import datasets
-    >>> cohort = datasets.load("cohort")
-    >>> patients_in_region(len(cohort[cohort["region"] == "North Denmark"])).passed
-    True
-    >>> print(patients_in_region(...).message)
-    You have not answered yet: replace the ... with your answer.
+    >>> [sum(counts) for counts in cohort_counts("rs4244285", "rs9923231")]
+    [1000, 1000]
     """
-    name = "n_north"
-    cohort = datasets.load("cohort")
-    if region not in set(cohort["region"].astype(str)):
-        known = ", ".join(sorted(set(cohort["region"].astype(str))))
-        raise ValueError(f"Unknown region {region!r}; known: {known}.")
-    in_region = cohort["region"].astype(str) == region
-    expected = int(in_region.sum())
-    if isinstance(answer, pd.DataFrame) and len(answer) == expected:
-        return CheckResult(
-            name,
-            False,
-            "Your table holds the right patients. Now count them: put len( ) around it.",
-            hint="len(table) gives the number of rows of a table.",
-        )
-    as_table = _describe_table(answer, name)
-    if as_table is not None:
-        return as_table
-    slips = [
-        (
-            len(cohort),
-            "That is every patient in the cohort. Keep only the rows whose "
-            "region is the one asked for, then count them.",
-        ),
-        (
-            len(cohort) - expected,
-            "That looks like the patients living everywhere else. "
-            "Use == (is equal to), not != (is not equal to).",
-        ),
+    return [tuple(genetics.genotype_counts(_genotypes(rsid))) for rsid in rsids]
+
+
+def simulated_counts(settings: Iterable[tuple[float, int, float, int]]) -> list[tuple]:
+    """Fresh genotype counts, one tuple per (p, n_patients, inbreeding, seed) setting.
+
+    Hidden tests pass their own settings, so the counts are new to the learner.
+
+    Examples
+    --------
+    >>> simulated_counts([(0.5, 100, 0.0, 1)]) == simulated_counts([(0.5, 100, 0.0, 1)])
+    True
+    """
+    return [
+        tuple(genetics.simulate_genotype_counts(p, n, inbreeding=f, seed=seed))
+        for p, n, f, seed in settings
     ]
-    hint = (
-        'Select the rows with cohort[cohort["region"] == "..."] (spelling and capital '
-        "letters must match the data exactly), then count them with len( )."
-    )
-    return check_value(answer, expected, name=name, hint=hint, tolerance=0, common_mistakes=slips)
+
+
+def genotype_columns(*rsids: str, ancestry: str | None = None, every: int = 1) -> list[tuple]:
+    """Genotype columns of the course data as test inputs (one-element tuples).
+
+    Examples
+    --------
+    >>> [len(column) for (column,) in genotype_columns("rs4244285", every=10)]
+    [100]
+    """
+    return [(_genotypes(rsid, ancestry).iloc[::every],) for rsid in rsids]
 
 
 # --------------------------------------------------------------------------
-# Module 1: allele frequencies
+# Allele frequencies
 # --------------------------------------------------------------------------
 
 _ALLELE_HINT = (
@@ -214,9 +162,6 @@ def variant_allele_frequency(
     n_AA, n_Aa, n_aa = genetics.genotype_counts(_genotypes(rsid, ancestry))
     n = n_AA + n_Aa + n_aa
     expected = (n_Aa + 2 * n_aa) / (2 * n)
-    as_table = _describe_table(answer, name)
-    if as_table is not None:
-        return as_table
     value = _as_float(answer)
     slips = []  # known slips, only consulted when no special case below applies
     if value is not None and value > 1 and _close(value / 100, expected, _FREQUENCY_TOLERANCE):
@@ -260,46 +205,54 @@ def variant_allele_frequency(
     )
 
 
-_ALLELE_FUNCTION_SLIPS: list[tuple[Callable, str]] = [
-    (
-        lambda n_AA, n_Aa, n_aa: (n_Aa + 2 * n_aa) / (2 * (n_AA + n_Aa + n_aa)),
-        "Your function gives q, the frequency of the variant allele a. It should give p, "
-        "the frequency of allele A (p = 1 - q).",
-    ),
-    (
-        lambda n_AA, n_Aa, n_aa: (2 * n_AA + n_Aa) / (n_AA + n_Aa + n_aa),
-        "A frequency lies between 0 and 1. Each patient has two alleles, so divide by "
-        "2 * (n_AA + n_Aa + n_aa).",
-    ),
-    (
-        lambda n_AA, n_Aa, n_aa: (n_AA + n_Aa) / (2 * (n_AA + n_Aa + n_aa)),
-        "AA patients carry two copies of allele A: count them twice (2 * n_AA).",
-    ),
-    (
-        lambda n_AA, n_Aa, n_aa: (2 * n_AA + n_Aa) / (2 * n_AA + n_Aa + n_aa),
-        "Divide by all alleles: 2 * (n_AA + n_Aa + n_aa). Every patient has two, "
-        "whatever their genotype.",
-    ),
-    (
-        lambda n_AA, n_Aa, n_aa: 2 * n_AA + n_Aa / (2 * (n_AA + n_Aa + n_aa)),
-        "Python divides before it adds: put brackets around (2 * n_AA + n_Aa).",
-    ),
-]
+ALLELE_FREQUENCY = FunctionCheck(
+    "allele_frequency",
+    genetics.allele_frequency,
+    examples=lambda: [(36, 48, 16), *cohort_counts("rs4244285")],
+    hint="Count the A alleles (2 for each AA patient, 1 for each Aa patient) and divide "
+    "by the number of alleles, which is 2 times the number of patients. Check the brackets.",
+    common_mistakes=[
+        (
+            lambda n_AA, n_Aa, n_aa: (n_Aa + 2 * n_aa) / (2 * (n_AA + n_Aa + n_aa)),
+            "Your function gives q, the frequency of the variant allele a. It should give "
+            "p, the frequency of allele A (p = 1 - q).",
+        ),
+        (
+            lambda n_AA, n_Aa, n_aa: (2 * n_AA + n_Aa) / (n_AA + n_Aa + n_aa),
+            "A frequency lies between 0 and 1. Each patient has two alleles, so divide by "
+            "2 * (n_AA + n_Aa + n_aa).",
+        ),
+        (
+            lambda n_AA, n_Aa, n_aa: (n_AA + n_Aa) / (2 * (n_AA + n_Aa + n_aa)),
+            "AA patients carry two copies of allele A: count them twice (2 * n_AA).",
+        ),
+        (
+            lambda n_AA, n_Aa, n_aa: (2 * n_AA + n_Aa) / (2 * n_AA + n_Aa + n_aa),
+            "Divide by all alleles: 2 * (n_AA + n_Aa + n_aa). Every patient has two, "
+            "whatever their genotype.",
+        ),
+        (
+            lambda n_AA, n_Aa, n_aa: 2 * n_AA + n_Aa / (2 * (n_AA + n_Aa + n_aa)),
+            "Python divides before it adds: put brackets around (2 * n_AA + n_Aa).",
+        ),
+    ],
+)
 
 
-def allele_frequency(answer: Any) -> CheckResult:
-    """Check an allele frequency function, or the value p at CYP2C19*2 in the cohort.
+def allele_frequency(
+    function: Any, *, cases: Iterable[tuple] | None = None, quick: bool = True
+) -> CheckResult:
+    """Check a learner's ``allele_frequency(n_AA, n_Aa, n_aa)``, which returns p.
 
     Parameters
     ----------
-    answer : callable or number
-        Either a function ``allele_frequency(n_AA, n_Aa, n_aa)`` returning p, the
-        frequency of allele A (checked on fresh genotype counts), or the number p
-        for rs4244285 (CYP2C19*2) in the whole course cohort.
-
-    Returns
-    -------
-    CheckResult
+    function : callable
+        The learner's function.
+    cases : iterable of (n_AA, n_Aa, n_aa), optional
+        Test inputs; by default the public examples, (36, 48, 16) and
+        CYP2C19*2 in the course cohort. Hidden tests pass their own.
+    quick : bool, default True
+        False in hidden tests (no reminder that more tests follow).
 
     Examples
     --------
@@ -307,54 +260,104 @@ def allele_frequency(answer: Any) -> CheckResult:
     ...     return (2 * n_AA + n_Aa) / (2 * (n_AA + n_Aa + n_aa))
     >>> allele_frequency(my_allele_frequency).passed
     True
-    >>> def hard_coded(n_AA, n_Aa, n_aa):
-    ...     return 0.6
-    >>> allele_frequency(hard_coded).passed
+    >>> allele_frequency(lambda n_AA, n_Aa, n_aa: 0.6).passed
     False
     """
-    name = "allele_frequency"
-    if callable(answer) and not isinstance(answer, type):
-        cases = [tuple(counts) for counts in _fresh_counts()]
-        return check_function(
-            answer,
-            genetics.allele_frequency,
-            cases,
-            name=name,
-            hint="Count the A alleles (two from each AA patient, one from each Aa patient) "
-            "and divide by the number of all alleles, two per patient. Check the brackets.",
-            common_mistakes=_ALLELE_FUNCTION_SLIPS,
-        )
-    n_AA, n_Aa, n_aa = genetics.genotype_counts(_genotypes("rs4244285", None))
-    expected = genetics.allele_frequency(n_AA, n_Aa, n_aa)
-    n = n_AA + n_Aa + n_aa
-    slips = [
-        (1 - expected, "That is q, the variant allele. The question asks for p, allele A."),
-        ((2 * n_AA + n_Aa) / n, "Each patient has two alleles, so divide by 2N."),
-    ]
-    as_table = _describe_table(answer, "p")
-    if as_table is not None:
-        return as_table
-    return check_value(
-        answer,
-        expected,
-        name="p",
-        hint=_ALLELE_HINT,
-        tolerance=_FREQUENCY_TOLERANCE,
-        common_mistakes=slips,
-    )
+    return ALLELE_FREQUENCY(function, cases=cases, quick=quick)
 
 
 # --------------------------------------------------------------------------
-# Module 1: Hardy-Weinberg
+# Hardy-Weinberg: expected counts and the chi-square statistic
 # --------------------------------------------------------------------------
 
 
 def _observed(rsid: str) -> genetics.GenotypeCounts:
-    return genetics.genotype_counts(_genotypes(rsid, None))
+    return genetics.genotype_counts(_genotypes(rsid))
 
 
-def _check_sequence_of_three(answer: Any, name: str) -> CheckResult | None:
-    """A ❌ for a whole table given where three numbers are expected."""
+def _expected_counts(n_AA: int, n_Aa: int, n_aa: int) -> tuple[float, float, float]:
+    p = genetics.allele_frequency(n_AA, n_Aa, n_aa)
+    return genetics.expected_genotype_counts(p, n_AA + n_Aa + n_aa)
+
+
+def _chi_square(n_AA: int, n_Aa: int, n_aa: int) -> float:
+    return genetics.hardy_weinberg_test(n_AA, n_Aa, n_aa).chi_square
+
+
+def _wrong_expected(shares: Callable[[float], tuple]) -> Callable:
+    """A wrong formula for expected counts, from the genotype shares it gets wrong."""
+
+    def formula(n_AA: int, n_Aa: int, n_aa: int) -> tuple:
+        return shares(genetics.allele_frequency(n_AA, n_Aa, n_aa), n_AA + n_Aa + n_aa)
+
+    return formula
+
+
+EXPECTED_COUNTS = FunctionCheck(
+    "expected_counts",
+    _expected_counts,
+    examples=lambda: [(36, 48, 16), (50, 20, 30), *cohort_counts("rs4244285")],
+    hint="Compute p and q = 1 - p, then multiply p², 2pq and q² by the number of "
+    "patients. Return the three numbers in the order AA, Aa, aa.",
+    tolerance=_COUNT_TOLERANCE,
+    common_mistakes=[
+        (
+            _wrong_expected(lambda p, n: (p * p, 2 * p * (1 - p), (1 - p) ** 2)),
+            "Those are genotype frequencies; multiply each by the number of patients.",
+        ),
+        (
+            _wrong_expected(lambda p, n: ((1 - p) ** 2 * n, 2 * p * (1 - p) * n, p * p * n)),
+            "The order is AA, Aa, aa, and p is the frequency of A, so AA comes first with p².",
+        ),
+        (
+            _wrong_expected(lambda p, n: (p * p * n, p * (1 - p) * n, (1 - p) ** 2 * n)),
+            "Heterozygotes can arise two ways (A from mother and a from father, or the "
+            "other way round): 2pq.",
+        ),
+    ],
+)
+
+
+def expected_counts(
+    answer: Any,
+    *,
+    rsid: str = "rs9923231",
+    cases: Iterable[tuple] | None = None,
+    quick: bool = True,
+) -> CheckResult:
+    """Check expected genotype counts under Hardy-Weinberg equilibrium.
+
+    Parameters
+    ----------
+    answer : callable or sequence of three numbers
+        Either a function ``expected_counts(n_AA, n_Aa, n_aa)`` returning the
+        expected numbers of AA, Aa and aa patients (the graded exercise), or
+        the three expected counts for one SNP in the course cohort (the
+        module notebook).
+    rsid : str, default "rs9923231"
+        The SNP for a value answer (VKORC1 -1639G>A by default).
+    cases : iterable of (n_AA, n_Aa, n_aa), optional
+        Test inputs for a function; by default the public examples.
+    quick : bool, default True
+        False in hidden tests.
+
+    Examples
+    --------
+    >>> from pmcourse import datasets, genetics
+    >>> counts = genetics.genotype_counts(datasets.load("genotypes")["rs9923231"])
+    >>> p, n = genetics.allele_frequency(*counts), sum(counts)
+    >>> expected_counts((p**2 * n, 2 * p * (1 - p) * n, (1 - p) ** 2 * n)).passed
+    True
+    >>> def my_expected_counts(n_AA, n_Aa, n_aa):
+    ...     n = n_AA + n_Aa + n_aa
+    ...     p = (2 * n_AA + n_Aa) / (2 * n)
+    ...     return (p**2 * n, 2 * p * (1 - p) * n, (1 - p) ** 2 * n)
+    >>> expected_counts(my_expected_counts).passed
+    True
+    """
+    if callable(answer):
+        return EXPECTED_COUNTS(answer, cases=cases, quick=quick)
+    name = "expected_counts"
     if isinstance(answer, pd.DataFrame):
         return CheckResult(
             name,
@@ -362,71 +365,9 @@ def _check_sequence_of_three(answer: Any, name: str) -> CheckResult | None:
             "Three numbers are expected, but your answer is a whole table.",
             hint="Write the three numbers in brackets: (expected_AA, expected_Aa, expected_aa).",
         )
-    return None
-
-
-def expected_counts(answer: Any, *, rsid: str = "rs9923231") -> CheckResult:
-    """Check expected genotype counts under Hardy-Weinberg equilibrium.
-
-    Parameters
-    ----------
-    answer : callable or sequence of three numbers
-        Either a function ``expected_counts(p, n_patients)`` returning the
-        expected numbers of AA, Aa and aa patients (checked on fresh inputs), or
-        the three expected counts for one SNP in the whole course cohort.
-    rsid : str, default "rs9923231"
-        The SNP for a value answer (VKORC1 -1639G>A by default).
-
-    Returns
-    -------
-    CheckResult
-
-    Examples
-    --------
-    >>> from pmcourse import genetics
-    >>> p = genetics.allele_frequency(381, 429, 190)
-    >>> expected_counts((p**2 * 1000, 2 * p * (1 - p) * 1000, (1 - p) ** 2 * 1000)).passed
-    True
-    >>> def my_expected_counts(p, n_patients):
-    ...     q = 1 - p
-    ...     return (p**2 * n_patients, 2 * p * q * n_patients, q**2 * n_patients)
-    >>> expected_counts(my_expected_counts).passed
-    True
-    """
-    name = "expected_counts"
-    if callable(answer) and not isinstance(answer, type):
-        cases = [(0.3, 200), (0.75, 480), (0.123, 1234), (0.5, 1), (1.0, 50), (0.0, 10)]
-        slips = [
-            (
-                lambda p, n: (p * p, 2 * p * (1 - p), (1 - p) ** 2),
-                "Those are genotype frequencies; multiply each by the number of patients.",
-            ),
-            (
-                lambda p, n: ((1 - p) ** 2 * n, 2 * p * (1 - p) * n, p * p * n),
-                "The order is AA, Aa, aa, and p is the frequency of A, so AA comes first with p².",
-            ),
-            (
-                lambda p, n: (p * p * n, p * (1 - p) * n, (1 - p) ** 2 * n),
-                "Heterozygotes can arise two ways (A from mother and a from father, or the "
-                "other way round): 2pq.",
-            ),
-        ]
-        return check_function(
-            answer,
-            genetics.expected_genotype_counts,
-            cases,
-            name=name,
-            hint="Return three numbers in the order AA, Aa, aa: p² × N, 2pq × N and q² × N, "
-            "with q = 1 - p.",
-            common_mistakes=slips,
-        )
-    early = _check_sequence_of_three(answer, name)
-    if early is not None:
-        return early
     observed = _observed(rsid)
     n = sum(observed)
-    p = genetics.allele_frequency(*observed)
-    expected = genetics.expected_genotype_counts(p, n)
+    expected = _expected_counts(*observed)
     hint = (
         "Work out p from the observed counts first, then p² × N, 2pq × N and q² × N, "
         "in the order AA, Aa, aa. Do not round."
@@ -453,68 +394,75 @@ def expected_counts(answer: Any, *, rsid: str = "rs9923231") -> CheckResult:
     return check_value(answer, tuple(expected), name=name, hint=hint, tolerance=_COUNT_TOLERANCE)
 
 
-def _chi_square(observed: Sequence[float], expected: Sequence[float]) -> float:
-    return float(sum((o - e) ** 2 / e for o, e in zip(observed, expected, strict=True)))
+def _wrong_chi_square(term: Callable[[float, float], float]) -> Callable:
+    """A wrong chi-square formula, from the term it adds up over the three genotypes."""
+
+    def formula(n_AA: int, n_Aa: int, n_aa: int) -> float:
+        observed = (n_AA, n_Aa, n_aa)
+        return sum(map(term, observed, _expected_counts(*observed)))
+
+    return formula
 
 
-def chi_square(answer: Any, *, rsid: str = "rs9923231") -> CheckResult:
+CHI_SQUARE = FunctionCheck(
+    "chi_square",
+    _chi_square,
+    examples=lambda: [(50, 20, 30), *cohort_counts("rs4244285")],
+    hint="For each genotype, take (observed - expected) squared and divide by expected; "
+    "then add the three parts. Use the counts, not the frequencies.",
+    tolerance=_COUNT_TOLERANCE,
+    common_mistakes=[
+        (
+            _wrong_chi_square(lambda o, e: (o - e) ** 2),
+            "Divide each squared difference by the expected count before adding.",
+        ),
+        (
+            _wrong_chi_square(lambda o, e: (o - e) ** 2 / o),
+            "Divide by the expected count, not the observed one.",
+        ),
+        (
+            _wrong_chi_square(lambda o, e: (o - e) / e),
+            "Square the differences, otherwise plus and minus cancel out.",
+        ),
+    ],
+)
+
+
+def chi_square(
+    answer: Any,
+    *,
+    rsid: str = "rs9923231",
+    cases: Iterable[tuple] | None = None,
+    quick: bool = True,
+) -> CheckResult:
     """Check a chi-square statistic for Hardy-Weinberg equilibrium (1 degree of freedom).
 
     Parameters
     ----------
     answer : callable or number
-        Either a function ``chi_square(observed, expected)`` that takes two
-        sequences of three counts and returns the sum of
-        (observed - expected)² / expected (checked on fresh inputs), or the
-        chi-square value for one SNP in the whole course cohort.
+        Either a function ``chi_square(n_AA, n_Aa, n_aa)`` returning the
+        statistic for three observed counts (the graded exercise), or the
+        chi-square value for one SNP in the course cohort (the module notebook).
     rsid : str, default "rs9923231"
         The SNP for a value answer (VKORC1 -1639G>A by default).
-
-    Returns
-    -------
-    CheckResult
+    cases : iterable of (n_AA, n_Aa, n_aa), optional
+        Test inputs for a function; by default the public examples.
+    quick : bool, default True
+        False in hidden tests.
 
     Examples
     --------
-    >>> from pmcourse import genetics
-    >>> test = genetics.hardy_weinberg_test(381, 429, 190)
+    >>> from pmcourse import datasets, genetics
+    >>> counts = genetics.genotype_counts(datasets.load("genotypes")["rs9923231"])
+    >>> test = genetics.hardy_weinberg_test(*counts)
     >>> chi_square(test.chi_square).passed
     True
     >>> chi_square(test.p_value).passed
     False
     """
+    if callable(answer):
+        return CHI_SQUARE(answer, cases=cases, quick=quick)
     name = "chi_square"
-    if callable(answer) and not isinstance(answer, type):
-        cases = []
-        for counts in _fresh_counts()[:5]:
-            test = genetics.hardy_weinberg_test(*counts)
-            cases.append((tuple(counts), test.expected))
-        slips = [
-            (
-                lambda o, e: sum((a - b) ** 2 for a, b in zip(o, e, strict=True)),
-                "Divide each squared difference by the expected count before adding.",
-            ),
-            (
-                lambda o, e: sum((a - b) ** 2 / a for a, b in zip(o, e, strict=True)),
-                "Divide by the expected count, not the observed one.",
-            ),
-            (
-                lambda o, e: sum((a - b) / b for a, b in zip(o, e, strict=True)),
-                "Square the differences, otherwise plus and minus cancel out.",
-            ),
-        ]
-        return check_function(
-            answer,
-            _chi_square,
-            cases,
-            name=name,
-            hint="For each genotype: (observed - expected) squared, divided by expected; "
-            "then add the three together.",
-            common_mistakes=slips,
-        )
-    as_table = _describe_table(answer, name)
-    if as_table is not None:
-        return as_table
     observed = _observed(rsid)
     test = genetics.hardy_weinberg_test(*observed)
     value = _as_float(answer)
@@ -530,13 +478,9 @@ def chi_square(answer: Any, *, rsid: str = "rs9923231") -> CheckResult:
                 "That looks like a p-value. The question asks for the chi-square "
                 "statistic itself.",
             ),
-            (
-                sum((o - e) ** 2 for o, e in zip(observed, test.expected, strict=True)),
-                "Divide each squared difference by its expected count before adding.",
-            ),
-            (
-                sum((o - e) ** 2 / o for o, e in zip(observed, test.expected, strict=True)),
-                "Divide by the expected count, not the observed one.",
+            *(
+                (formula(*observed), slip_hint)
+                for formula, slip_hint in CHI_SQUARE.common_mistakes[:2]
             ),
         ]
         hint = (
@@ -554,26 +498,45 @@ def chi_square(answer: Any, *, rsid: str = "rs9923231") -> CheckResult:
 
 
 # --------------------------------------------------------------------------
-# Module 1: carriers
+# Carriers
 # --------------------------------------------------------------------------
 
+CARRIERS = FunctionCheck(
+    "carriers",
+    genetics.carriers,
+    examples=lambda: [*genotype_columns("rs4244285"), (pd.Series([0, 1, 2, 0]),)],
+    hint="A carrier has 1 or 2 copies. Compare the whole column with a number, "
+    "for example genotypes >= ..., and return the result.",
+    common_mistakes=[
+        (lambda g: g == 1, "Homozygous variant patients (2 copies) are carriers too."),
+        (lambda g: g == 2, "Heterozygous patients (1 copy) are carriers too."),
+        (lambda g: g == 0, "That picks the patients without the variant."),
+    ],
+)
 
-def carriers(answer: Any, *, rsid: str = "rs4244285") -> CheckResult:
-    """Check who carries a variant: a count, a True/False column or a function.
+
+def carriers(
+    answer: Any,
+    *,
+    rsid: str = "rs4244285",
+    cases: Iterable[tuple] | None = None,
+    quick: bool = True,
+) -> CheckResult:
+    """Check who carries a variant: a function, a True/False column or a count.
 
     Parameters
     ----------
     answer : callable, pandas.Series or number
         A function ``carriers(genotypes)`` returning True for each patient with at
-        least one copy of the variant allele (checked on fresh genotype columns);
-        or that True/False column for the whole course cohort; or the number of
-        carriers in the cohort.
+        least one copy of the variant allele (the graded exercise); or that
+        True/False column for the whole course cohort; or the number of
+        carriers in the cohort (the module notebook).
     rsid : str, default "rs4244285"
-        The SNP (CYP2C19*2 by default).
-
-    Returns
-    -------
-    CheckResult
+        The SNP for a column or count (CYP2C19*2 by default).
+    cases : iterable of (genotypes,), optional
+        Test inputs for a function; by default the public examples.
+    quick : bool, default True
+        False in hidden tests.
 
     Examples
     --------
@@ -586,29 +549,10 @@ def carriers(answer: Any, *, rsid: str = "rs4244285") -> CheckResult:
     >>> carriers(lambda g: g >= 1).passed
     True
     """
+    if callable(answer):
+        return CARRIERS(answer, cases=cases, quick=quick)
     name = "carriers"
-    genotypes = _genotypes(rsid, None)
-    if callable(answer) and not isinstance(answer, type):
-        rng = np.random.default_rng(4285)
-        cases = [
-            (pd.Series(rng.binomial(2, q, size=n), name="rs_test", dtype="int64"),)
-            for q, n in [(0.15, 40), (0.5, 25), (0.9, 12)]
-        ]
-        cases.append((pd.Series([0, 0, 0], name="rs_test", dtype="int64"),))
-        slips = [
-            (lambda g: g == 1, "Homozygous variant patients (2 copies) are carriers too."),
-            (lambda g: g == 2, "Heterozygous patients (1 copy) are carriers too."),
-            (lambda g: g == 0, "That picks the patients without the variant."),
-        ]
-        return check_function(
-            answer,
-            genetics.carriers,
-            cases,
-            name=name,
-            hint="A carrier has 1 or 2 copies of the variant. Return one True/False per "
-            "patient by comparing the genotypes with a number.",
-            common_mistakes=slips,
-        )
+    genotypes = _genotypes(rsid)
     expected_mask = genetics.carriers(genotypes)
     if isinstance(answer, pd.Series | np.ndarray) and np.size(answer) > 1:
         return check_value(
@@ -617,9 +561,6 @@ def carriers(answer: Any, *, rsid: str = "rs4244285") -> CheckResult:
             name=name,
             hint="One True/False per patient: True when the genotype is 1 or 2.",
         )
-    as_table = _describe_table(answer, name)
-    if as_table is not None:
-        return as_table
     n_AA, n_Aa, n_aa = genetics.genotype_counts(genotypes)
     slips = [
         (n_Aa, "Homozygous variant patients (2 copies) are carriers too."),

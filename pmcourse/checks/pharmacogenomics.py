@@ -1,23 +1,26 @@
-"""Instant checks for module 4 (pharmacogenomics).
+"""Checks for module 4 (pharmacogenomics): the notebook's instant checks and the exercise's tests.
 
-Each check takes the learner's answer and returns a
-:class:`pmcourse.check.CheckResult`. Expected values are computed from the
-course data and :mod:`pmcourse.pgx`, never shown. Functions the learner
-writes are run on diplotypes and medication lists the notebook never shows.
-Hints name common slips (the CYP2D6 activity values from before the 2022
-update, British spelling, counting prescriptions instead of patients) without
-giving the answer away.
+The single source of every reference answer and public test case of module 4.
+Value checks take a number or term the learner worked out in the module
+notebook. Function checks (:class:`pmcourse.check.FunctionCheck`) take a
+function the learner wrote in the graded exercise and run it on the public
+examples, or on the secret diplotypes, medication lists and wards a hidden
+test passes in; the library function that would answer for the learner is
+switched off meanwhile. Expected values are computed from the course data and
+:mod:`pmcourse.pgx`, never shown. Hints name common slips (the CYP2D6 activity
+values from before the 2022 update, British spelling, counting prescriptions
+instead of patients) without giving the answer away.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
 
 from pmcourse import datasets, pgx
-from pmcourse.check import CheckResult, check_function, check_value
+from pmcourse.check import CheckResult, FunctionCheck, check_value
 from pmcourse.diplotypes import phenotype_table
 
 __all__ = [
@@ -27,8 +30,10 @@ __all__ = [
     "cyp2c19_phenotype",
     "cyp2d6_activity_score",
     "drug_gene_alerts",
-    "patients_with_phenotype",
+    "patient_profile",
     "patients_with_changed_prescription",
+    "patients_with_phenotype",
+    "ward_cases",
 ]
 
 # Activity values of older tables (*10 before 2020, *9 and *41 before the CPIC
@@ -140,24 +145,24 @@ def _cardiology_clopidogrel() -> pd.DataFrame:
     return phenotypes.loc[on_drug["patient_id"], ["CYP2C19"]]
 
 
+def _switches(term: str) -> bool:
+    """Whether CPIC's clopidogrel advice for this CYP2C19 phenotype changes the prescription."""
+    return not pgx.drug_gene_alerts(["clopidogrel"], {"CYP2C19": term}).empty
+
+
 def clopidogrel_switches(answer: Any) -> CheckResult:
     """Check how many Cardiology patients on clopidogrel CPIC would switch.
 
     Examples
     --------
-    >>> from pmcourse import pgx
     >>> table = _cardiology_clopidogrel()
-    >>> n = sum(pgx.recommendation("clopidogrel", CYP2C19=p).changes_prescription
-    ...         for p in table["CYP2C19"])
-    >>> clopidogrel_switches(n).passed
+    >>> clopidogrel_switches(int(table["CYP2C19"].map(_switches).sum())).passed
     True
+    >>> clopidogrel_switches(len(table)).passed
+    False
     """
     table = _cardiology_clopidogrel()
-    switched = [
-        pgx.recommendation("clopidogrel", CYP2C19=term).changes_prescription
-        for term in table["CYP2C19"]
-    ]
-    expected = int(sum(switched))
+    expected = int(table["CYP2C19"].map(_switches).sum())
     slips = [
         (
             len(table),
@@ -175,33 +180,57 @@ def clopidogrel_switches(answer: Any) -> CheckResult:
     ]
     slips = [(value, text) for value, text in slips if value != expected]
     hint = (
-        "For each patient, ask pgx.recommendation('clopidogrel', CYP2C19=...) and count "
-        "those whose advice has changes_prescription True."
+        "For each patient, ask pgx.recommendation for clopidogrel with their CYP2C19 result "
+        "and count those whose advice has changes_prescription True."
     )
     return check_value(answer, expected, name="n_switch", hint=hint, common_mistakes=slips)
 
 
-# --- functions the learner writes (module notebook and graded exercise) ----------
-
-#: CYP2C19 diplotypes the checks use; the notebook shows other examples.
-CYP2C19_TEST_DIPLOTYPES = [
-    ("*3/*17",), ("*17/*1",), ("*2/*3",), ("*10/*10",), ("*9/*17",), ("*3/*10",),
-    ("*12/*2",), ("*17/*17",), ("*1/*1",), ("*9/*1",),
-]  # fmt: skip
-
-#: CYP2D6 diplotypes the checks use: duplications, order, the 2022 values.
-CYP2D6_TEST_DIPLOTYPES = [
-    ("*4/*41",), ("*2x2/*10",), ("*9/*29",), ("*5/*5",), ("*35/*17",), ("*41x2/*1",),
-    ("*1x3/*4",), ("*10/*3",),
-]  # fmt: skip
+# --------------------------------------------------------------------------
+# Functions the learner writes in the graded exercise
+# --------------------------------------------------------------------------
 
 
-def _reference_cyp2c19(diplotype: str) -> str:
-    return pgx.phenotype("CYP2C19", diplotype)
+def patient_profile(patient_id: str) -> dict[str, str]:
+    """A cohort patient's diplotypes as a profile (gene -> diplotype).
+
+    Examples
+    --------
+    >>> patient_profile("PM-000030")["CYP2C19"]
+    '*1/*2'
+    """
+    row = datasets.load("diplotypes").set_index("patient_id").loc[patient_id]
+    return row.drop("ancestry").dropna().to_dict()
 
 
-def _reference_cyp2d6(diplotype: str) -> float:
-    return pgx.activity_score("CYP2D6", diplotype)
+def ward_cases(*wards: str) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """(medications, phenotypes) test inputs for wards of the course data.
+
+    Examples
+    --------
+    >>> [len(medications) > 0 for medications, _ in ward_cases("Cardiology")]
+    [True]
+    """
+    medications = datasets.load("medications")
+    known = sorted(set(medications["ward"]))
+    unknown = [ward for ward in wards if ward not in known]
+    if unknown:
+        raise ValueError(f"Unknown ward {unknown[0]!r}; the wards are {', '.join(known)}.")
+    phenotypes = phenotype_table(datasets.load("diplotypes"))
+    return [
+        (medications[medications["ward"] == ward].reset_index(drop=True), phenotypes)
+        for ward in wards
+    ]
+
+
+CYP2C19_PHENOTYPE = FunctionCheck(
+    "cyp2c19_phenotype",
+    lambda diplotype: pgx.phenotype("CYP2C19", diplotype),
+    examples=lambda: [("*1/*2",), ("*1/*17",), ("*2/*2",), ("*1/*1",)],
+    hint="Go down the table in order: the first row that matches decides. Write the "
+    "phenotype exactly as in the table, with capital letters and 'Metabolizer'.",
+    forbidden=[(pgx, "phenotype", "_phenotype")],
+)
 
 
 def _score_ignoring_copies(diplotype: str) -> float:
@@ -211,156 +240,114 @@ def _score_ignoring_copies(diplotype: str) -> float:
     )
 
 
-CYP2D6_SLIPS: list[tuple[Callable, str]] = [
-    (
-        _score_ignoring_copies,
-        "A duplicated allele such as '*2x2' counts once per copy: multiply its value "
-        "by the number after the x (pgx.split_allele gives both).",
-    ),
-    (
-        _old_cyp2d6_score,
-        "Use the activity values of today's CPIC tables (pgx.activity_value): since 2022, "
-        "*9 and *41 count 0.25.",
-    ),
-]
+CYP2D6_ACTIVITY_SCORE = FunctionCheck(
+    "cyp2d6_activity_score",
+    lambda diplotype: pgx.activity_score("CYP2D6", diplotype),
+    examples=lambda: [("*1/*4",), ("*1/*1x2",), ("*1/*41",)],
+    hint="Look up each allele's value with pgx.activity_value('CYP2D6', name), multiply "
+    "it by its number of copies, and add it to score.",
+    common_mistakes=[
+        (
+            _score_ignoring_copies,
+            "A duplicated allele such as '*2x2' counts once per copy: multiply its value "
+            "by the number after the x (pgx.split_allele gives both).",
+        ),
+        (
+            _old_cyp2d6_score,
+            "Use the activity values of today's CPIC tables (pgx.activity_value): since 2022, "
+            "*9 and *41 count 0.25.",
+        ),
+    ],
+    forbidden=[(pgx, "activity_score")],
+)
 
 
-def cyp2c19_phenotype(function: Any, *, quick: bool = True) -> CheckResult:
-    """Check a learner's ``cyp2c19_phenotype(diplotype)`` on unseen diplotypes.
-
-    Examples
-    --------
-    >>> from pmcourse import pgx
-    >>> cyp2c19_phenotype(lambda d: pgx.phenotype("CYP2C19", d)).passed
-    True
-    """
-    hint = (
-        "Look up the function of each allele with pgx.allele_function('CYP2C19', allele), "
-        "then apply the rules in the table above. Remember that the order of the two "
-        "alleles does not matter, and write the phenotype exactly as CPIC does."
-    )
-    return check_function(
-        function,
-        _reference_cyp2c19,
-        CYP2C19_TEST_DIPLOTYPES,
-        name="cyp2c19_phenotype",
-        hint=hint,
-        quick=quick,
-    )
-
-
-def cyp2d6_activity_score(function: Any, *, quick: bool = True) -> CheckResult:
-    """Check a learner's ``cyp2d6_activity_score(diplotype)`` on unseen diplotypes.
-
-    Examples
-    --------
-    >>> from pmcourse import pgx
-    >>> cyp2d6_activity_score(lambda d: pgx.activity_score("CYP2D6", d)).passed
-    True
-    >>> cyp2d6_activity_score(_score_ignoring_copies).passed
-    False
-    """
-    hint = (
-        "Split the diplotype into its two alleles, look up each allele's activity value "
-        "and add them up; a duplicated allele counts once per copy."
-    )
-    return check_function(
-        function,
-        _reference_cyp2d6,
-        CYP2D6_TEST_DIPLOTYPES,
-        name="cyp2d6_activity_score",
-        hint=hint,
-        quick=quick,
-        common_mistakes=CYP2D6_SLIPS,
-    )
-
-
-def reference_drug_gene_alerts(medications: list[str], profile: dict[str, str]) -> list[str]:
-    """The drugs of a list whose CPIC advice changes the prescription, in list order."""
+def _alerted_drugs(medications: list[str], profile: dict[str, str]) -> list[str]:
     return pgx.drug_gene_alerts(medications, profile)["drug"].tolist()
 
 
-#: Medication lists and profiles the checks use (not shown in the notebook).
-ALERT_TEST_CASES = [
-    (["clopidogrel", "atorvastatin", "ramipril"],
-     {"CYP2C19": "*2/*17", "SLCO1B1": "*1/*1", "CYP2D6": "*1/*1"}),
-    (["codeine", "paracetamol"], {"CYP2D6": "*1/*2x2", "CYP2C19": "*1/*1"}),
-    (["codeine", "simvastatin"], {"CYP2D6": "*1/*4", "SLCO1B1": "*5/*15"}),
-    (["capecitabine", "tramadol", "prednisolone"],
-     {"DPYD": "Reference/HapB3", "CYP2D6": "*4/*5"}),
-    (["metformin", "amlodipine"], {"CYP2C19": "*2/*2"}),
-    (["azathioprine", "escitalopram"],
-     {"TPMT": "*1/*1", "NUDT15": "*1/*3", "CYP2C19": "*1/*1"}),
-]  # fmt: skip
+DRUG_GENE_ALERTS = FunctionCheck(
+    "drug_gene_alerts",
+    _alerted_drugs,
+    examples=lambda: [
+        (["acetylsalicylic acid", "clopidogrel", "atorvastatin"], patient_profile("PM-000030")),
+        (["paracetamol", "codeine"], {"CYP2D6": "*1/*1"}),
+    ],
+    hint="For each medicine with pgx.has_recommendation(drug, profile) True, ask "
+    "pgx.recommendation for it and append the drug to alerts when "
+    "changes_prescription is True.",
+    forbidden=[(pgx, "drug_gene_alerts")],
+)
 
 
-def drug_gene_alerts(function: Any, *, quick: bool = True) -> CheckResult:
-    """Check a learner's ``drug_gene_alerts(medications, profile)``.
+def _patients_with_changed_prescription(
+    medications: pd.DataFrame, phenotypes: pd.DataFrame
+) -> int:
+    profiles = phenotypes.set_index("patient_id")
+    return sum(
+        bool(_alerted_drugs(list(drugs), profiles.loc[patient_id].dropna().to_dict()))
+        for patient_id, drugs in medications.groupby("patient_id")["drug"]
+    )
+
+
+PATIENTS_WITH_CHANGED_PRESCRIPTION = FunctionCheck(
+    "patients_with_changed_prescription",
+    _patients_with_changed_prescription,
+    examples=lambda: ward_cases("Cardiology"),
+    hint="Count patients, not prescriptions: add 1 to changed when drug_gene_alerts "
+    "returns a list that is not empty for this patient.",
+    show_inputs=False,
+    forbidden=[(pgx, "drug_gene_alerts")],
+)
+
+
+def cyp2c19_phenotype(
+    function: Any, *, cases: Iterable[tuple] | None = None, quick: bool = True
+) -> CheckResult:
+    """Check a learner's ``cyp2c19_phenotype(diplotype)``; ``pgx.phenotype`` is switched off.
 
     Examples
     --------
-    >>> drug_gene_alerts(reference_drug_gene_alerts).passed
-    True
+    >>> cyp2c19_phenotype(lambda d: "Normal Metabolizer").passed
+    False
     """
-    hint = (
-        "Go through the medicines one by one; skip those for which "
-        "pgx.has_recommendation(drug, profile) is False; for the others ask "
-        "pgx.recommendation(drug, **profile) and keep the drug when its "
-        "changes_prescription is True. Return the kept drugs as a list."
-    )
-    return check_function(
-        function,
-        reference_drug_gene_alerts,
-        ALERT_TEST_CASES,
-        name="drug_gene_alerts",
-        hint=hint,
-        quick=quick,
-    )
+    return CYP2C19_PHENOTYPE(function, cases=cases, quick=quick)
 
 
-def reference_patients_with_changed_prescription(
-    medications: pd.DataFrame, phenotypes: pd.DataFrame
-) -> int:
-    """Patients of a medication table with at least one prescription CPIC would change."""
-    profiles = phenotypes.set_index("patient_id")
-    changed = set()
-    for patient_id, drugs in medications.groupby("patient_id")["drug"]:
-        profile = profiles.loc[patient_id].dropna().to_dict()
-        if reference_drug_gene_alerts(list(drugs), profile):
-            changed.add(patient_id)
-    return len(changed)
+def cyp2d6_activity_score(
+    function: Any, *, cases: Iterable[tuple] | None = None, quick: bool = True
+) -> CheckResult:
+    """Check a learner's ``cyp2d6_activity_score(diplotype)``; ``pgx.activity_score`` is off.
+
+    Examples
+    --------
+    >>> cyp2d6_activity_score(_score_ignoring_copies).passed
+    False
+    """
+    return CYP2D6_ACTIVITY_SCORE(function, cases=cases, quick=quick)
 
 
-def ward_test_cases() -> list[tuple[pd.DataFrame, pd.DataFrame]]:
-    """(medications, phenotypes) of each ward of the course data."""
-    medications = datasets.load("medications")
-    phenotypes = phenotype_table(datasets.load("diplotypes"))
-    return [
-        (medications[medications["ward"] == ward].reset_index(drop=True), phenotypes)
-        for ward in sorted(set(medications["ward"]))
-    ]
+def drug_gene_alerts(
+    function: Any, *, cases: Iterable[tuple] | None = None, quick: bool = True
+) -> CheckResult:
+    """Check a learner's ``drug_gene_alerts(medications, profile)``; the library's is off.
+
+    Examples
+    --------
+    >>> drug_gene_alerts(lambda medications, profile: medications).passed
+    False
+    """
+    return DRUG_GENE_ALERTS(function, cases=cases, quick=quick)
 
 
-def patients_with_changed_prescription(function: Any, *, quick: bool = True) -> CheckResult:
+def patients_with_changed_prescription(
+    function: Any, *, cases: Iterable[tuple] | None = None, quick: bool = True
+) -> CheckResult:
     """Check a learner's ``patients_with_changed_prescription(medications, phenotypes)``.
 
     Examples
     --------
-    >>> patients_with_changed_prescription(
-    ...     reference_patients_with_changed_prescription).passed
-    True
+    >>> patients_with_changed_prescription(lambda medications, phenotypes: 0).passed
+    False
     """
-    hint = (
-        "Count patients, not prescriptions: a patient with two alerts counts once. "
-        "For each patient, collect their drugs and their phenotypes and use your "
-        "drug_gene_alerts function."
-    )
-    return check_function(
-        function,
-        reference_patients_with_changed_prescription,
-        ward_test_cases(),
-        name="patients_with_changed_prescription",
-        hint=hint,
-        quick=quick,
-        show_inputs=False,
-    )
+    return PATIENTS_WITH_CHANGED_PRESCRIPTION(function, cases=cases, quick=quick)
