@@ -138,6 +138,8 @@ def _describe(value: Any) -> str:
     """A short, plain name for the kind of value a learner gave."""
     if value is None:
         return "nothing (None)"
+    if value is Ellipsis:
+        return "the placeholder ..."
     if isinstance(value, bool | np.bool_):
         return f"True/False ({value})"
     if isinstance(value, str):
@@ -424,7 +426,8 @@ class Outcome:
     detail: str = ""
 
     def to_plain(self) -> dict:
-        """The outcome as JSON-ready data: ``{"value": ...}`` or ``{"error": ..., "detail": ...}``.
+        """The outcome as JSON-ready data: ``{"value": ...}``, ``{"error": ..., "detail": ...}``
+        or ``{"placeholder": "..."}`` (the function returned the ``...`` of its skeleton).
 
         Examples
         --------
@@ -433,16 +436,21 @@ class Outcome:
         """
         if self.error is not None:
             return {"error": self.error, "detail": self.detail}
+        if self.value is Ellipsis:
+            return {"placeholder": "..."}  # the learner has not answered yet
         return {"value": to_plain(self.value)}
 
     @classmethod
     def from_plain(cls, record: Any) -> Outcome:
         """Read an outcome back from :meth:`to_plain`'s data; reject anything else."""
-        if not isinstance(record, dict) or set(record) not in ({"value"}, {"error", "detail"}):
+        keys = set(record) if isinstance(record, dict) else None
+        if keys not in ({"value"}, {"placeholder"}, {"error", "detail"}):
             raise ValueError(f"Not an outcome record: {record!r}.")
-        if "error" in record:
+        if "placeholder" in keys:
+            return cls(value=Ellipsis)
+        if "error" in keys:
             if not isinstance(record["error"], str) or not isinstance(record["detail"], str):
-                raise ValueError(f"An error record holds two texts: {record!r}.")
+                raise ValueError(f"Not an outcome record (an error has two texts): {record!r}.")
             return cls(error=record["error"], detail=record["detail"])
         return cls(value=record["value"])
 
@@ -527,11 +535,15 @@ def run_cases(
 # --------------------------------------------------------------------------
 
 
-def _not_a_function(function: Any, name: str, quick: bool) -> CheckResult:
+_NOT_A_FUNCTION = "NotAFunction"  # the error of a plain result whose answer was no function
+
+
+def _not_a_function(description: str, name: str, quick: bool) -> CheckResult:
+    """A ❌ for an answer that is not a function, from its description (:func:`_describe`)."""
     message = (
         "You have not answered yet: replace the ... with your function."
-        if function is Ellipsis
-        else f"A function is expected, but {name} is {_describe(function)}."
+        if description == _describe(Ellipsis)
+        else f"A function is expected, but {name} is {description}."
     )
     return CheckResult(
         name,
@@ -603,7 +615,7 @@ def check_function(
     check what you divide by.
     """
     if not callable(function):
-        return _not_a_function(function, name, quick)
+        return _not_a_function(_describe(function), name, quick)
     cases = [tuple(case) for case in cases]
     expected = [_call_quietly(reference, args) for args in cases]
     outcomes = run_cases(function, cases, forbidden=forbidden)
@@ -738,7 +750,7 @@ class FunctionCheck:
     def results(self, function: Any, *, cases: Iterable[tuple] | None = None) -> list[dict]:
         """The learner's results on `cases`, as plain data ready for JSON."""
         if not callable(function):
-            return []
+            return [{"error": _NOT_A_FUNCTION, "detail": _describe(function)}]
         outcomes = run_cases(function, self.cases(cases), forbidden=self.forbidden)
         return [outcome.to_plain() for outcome in outcomes]
 
@@ -748,8 +760,8 @@ class FunctionCheck:
         """The verdict on plain results from :meth:`results`, given the same cases."""
         cases = self.cases(cases)
         outcomes = [Outcome.from_plain(record) for record in results]
-        if cases and not outcomes:
-            return _not_a_function(None, self.name, quick)
+        if outcomes and outcomes[0].error == _NOT_A_FUNCTION:
+            return _not_a_function(outcomes[0].detail, self.name, quick)
         expected = [_call_quietly(self.reference, args) for args in cases]
         return judge_outcomes(
             outcomes, expected, cases, quick=quick, plain=True, **self._options()

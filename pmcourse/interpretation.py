@@ -343,7 +343,10 @@ class Selection(_Question):
             parts.append(f"{len(chosen - right)} of your {self.item} should not be there.")
             parts.append(self.extra)
         if right - chosen:
-            parts.append(f"{len(right - chosen)} {self.item} are missing.")
+            n_missing = len(right - chosen)
+            parts.append(
+                f"{n_missing} of the {self.item} {'is' if n_missing == 1 else 'are'} missing."
+            )
             parts.append(self.missing)
         message = "Not quite: " + " ".join(part for part in parts if part)
         return self._result(False, message, quick=quick)

@@ -1,3 +1,4 @@
+import json
 import math
 import warnings
 
@@ -5,7 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmcourse.check import CheckResult, check_function, check_value, compare
+from pmcourse.check import (
+    CheckResult,
+    FunctionCheck,
+    check_function,
+    check_value,
+    compare,
+    to_plain,
+)
 
 
 def reference(n_AA, n_Aa, n_aa):
@@ -184,3 +192,90 @@ def test_a_slip_that_fails_on_an_input_is_skipped():
 
 def test_a_list_with_a_placeholder_is_not_answered_yet():
     assert "not answered yet" in compare((1.0, ..., 3.0), (1.0, 2.0, 3.0))
+
+
+# --------------------------------------------------------------------------
+# FunctionCheck: one source for instant checks, hidden tests and plain results
+# --------------------------------------------------------------------------
+
+FREQUENCY = FunctionCheck(
+    "allele_frequency", reference, examples=lambda: CASES[:1], hint="Count alleles."
+)
+
+
+def test_function_check_uses_the_examples_unless_given_cases():
+    def hard_coded(n_AA, n_Aa, n_aa):
+        return 0.6
+
+    assert FREQUENCY(hard_coded).passed  # it knows the example ...
+    assert not FREQUENCY(hard_coded, cases=CASES, quick=False).passed  # ... and nothing else
+
+
+LEARNER_FUNCTIONS = [
+    reference,
+    lambda n_AA, n_Aa, n_aa: 0.6,
+    lambda n_AA, n_Aa, n_aa: n_AA / 0,
+    lambda n_AA, n_Aa, n_aa: None,
+    lambda n_AA, n_Aa, n_aa: ...,
+    lambda n_AA, n_Aa, n_aa: "0.6",
+    lambda n_AA, n_Aa, n_aa: [0.6],
+    lambda n_AA, n_Aa, n_aa: np.float64(reference(n_AA, n_Aa, n_aa)),
+    0.6,
+]
+
+
+@pytest.mark.parametrize("function", LEARNER_FUNCTIONS)
+def test_plain_results_judged_outside_the_kernel_give_the_same_verdict(function):
+    records = FREQUENCY.results(function, cases=CASES)
+    travelled = json.loads(json.dumps(records))  # what a sandbox would send back
+    outside = FREQUENCY.judge(travelled, cases=CASES)
+    inside = FREQUENCY(function, cases=CASES, quick=False)
+    assert outside.passed == inside.passed
+    assert outside.message.split(".")[0] == inside.message.split(".")[0]
+
+
+@pytest.mark.parametrize(
+    "record", [{"value": 1, "extra": 2}, {"error": 1, "detail": ""}, "0.6", {"detail": "x"}]
+)
+def test_malformed_plain_results_are_refused(record):
+    with pytest.raises(ValueError, match="Not an outcome record"):
+        FREQUENCY.judge([record], cases=CASES[:1])
+
+
+def test_plain_values_are_json_ready():
+    value = {
+        "n": np.int64(3),
+        "table": pd.DataFrame({"a": [1.5, 2.0]}),
+        "ok": np.bool_(True),
+        "drugs": {"b", "a"},
+        "f": len,
+    }
+    assert to_plain(value) == {
+        "n": 3,
+        "table": {"a": [1.5, 2.0]},
+        "ok": True,
+        "drugs": ["a", "b"],
+        "f": "<a function>",
+    }
+    json.dumps(to_plain(value))
+
+
+def test_reference_runs_before_the_learner_and_forbidden_functions_stay_off_meanwhile():
+    import math as maths
+
+    order = []
+
+    def reference_root(x):
+        order.append("reference")
+        return maths.sqrt(x)
+
+    def learner_root(x):
+        order.append("learner")
+        return maths.sqrt(x)
+
+    result = check_function(
+        learner_root, reference_root, [(4.0,), (9.0,)], name="root", forbidden=[(maths, "sqrt")]
+    )
+    assert not result.passed and "switched off" in result.message
+    assert order == ["reference", "reference", "learner"]
+    assert maths.sqrt(4.0) == 2.0
