@@ -3,7 +3,8 @@
 ``pmcourse data`` writes the course's data sets; ``pmcourse release`` regenerates
 the student versions of the graded exercises; ``pmcourse grade ASSIGNMENT``
 autogrades collected submissions and prints the scores; ``pmcourse header
-NOTEBOOK`` rewrites a module notebook's first cell from its metadata.
+NOTEBOOK`` rewrites a module notebook's first cell from its metadata;
+``pmcourse new-module NN_slug "Title"`` writes the files of a new course module.
 """
 
 from __future__ import annotations
@@ -66,6 +67,24 @@ def _header(args: argparse.Namespace) -> int:
     return 0
 
 
+def _new_module(args: argparse.Namespace) -> int:
+    from pmcourse.grading import GradingError
+    from pmcourse.scaffold import MARK, new_module
+
+    try:
+        written = new_module(args.name, args.title, root=args.root)
+    except (OSError, ValueError, GradingError) as error:
+        print(f"pmcourse new-module: {error}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(f"wrote {path}")
+    print(
+        f"Next: fill in every {MARK} (grep -rn '{MARK}' .), then follow the checklist "
+        "in book/authoring.md."
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pmcourse",
@@ -96,6 +115,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     header.add_argument("notebooks", nargs="+", help="notebooks, such as notebooks/*.ipynb")
     header.set_defaults(run=_header)
+    module = commands.add_parser(
+        "new-module", help="write the files of a new course module (see book/authoring.md)"
+    )
+    module.add_argument("name", help="NN_slug: two digits and a short name, such as 08_imaging")
+    module.add_argument("title", help='the module\'s title, such as "Imaging beyond the genome"')
+    module.add_argument("--root", default=".", help="the repository's root folder (default: .)")
+    module.set_defaults(run=_new_module)
     return parser
 
 
