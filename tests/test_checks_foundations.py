@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import math
 
+import nbformat
 import numpy as np
 import pandas as pd
 import pytest
+from grading_helpers import FREE_TEXT, copy_course, grade, master_answers, release_of, validate
 
 from pmcourse import datasets, genetics
 from pmcourse.check import CheckResult
 from pmcourse.checks import foundations as checks
+from pmcourse.grading import fill_answers
 
 # --------------------------------------------------------------------------
 # Expected values, computed independently of the checks
@@ -283,3 +286,70 @@ def test_other_situations_can_be_checked():
     ).passed
     with pytest.raises(ValueError, match="no SNP"):
         checks.carriers(1, rsid="rs0")
+
+
+# --------------------------------------------------------------------------
+# The graded exercise: typical mistakes and hard-coded answers, graded
+# --------------------------------------------------------------------------
+
+ASSIGNMENT = "01_foundations"
+AUTOGRADED_CELLS = ["test_allele_frequency", "test_expected_counts", "test_chi_square",
+                    "test_carriers"]  # fmt: skip
+
+
+def _hard_coded_answers() -> dict[str, str]:
+    """Answers that return the public examples' results and nothing else."""
+    cohort = tuple(genetics.genotype_counts(GENOTYPES["rs4244285"]))
+    examples = [(36, 48, 16), (50, 20, 30), cohort]
+    p = {case: genetics.allele_frequency(*case) for case in examples}
+    expected = {case: genetics.expected_genotype_counts(p[case], sum(case)) for case in examples}
+    chi = {case: genetics.hardy_weinberg_test(*case).chi_square for case in examples}
+    return {
+        "allele_frequency": f"def allele_frequency(n_AA, n_Aa, n_aa):\n"
+        f"    return {p!r}[(n_AA, n_Aa, n_aa)]",
+        "expected_counts": f"def expected_counts(n_AA, n_Aa, n_aa):\n"
+        f"    return {expected!r}[(n_AA, n_Aa, n_aa)]",
+        "chi_square": f"def chi_square(n_AA, n_Aa, n_aa):\n    return {chi!r}[(n_AA, n_Aa, n_aa)]",
+        "carriers": "def carriers(genotypes):\n"
+        "    if len(genotypes) == 4:\n"
+        "        return pd.Series([False, True, True, False])\n"
+        "    return datasets.load('genotypes')['rs4244285'] >= 1",
+    }
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """A typical mistake and answers that know only the examples, autograded in one run."""
+    course = copy_course(tmp_path_factory.mktemp("grading_foundations"))
+    answers = master_answers(course, ASSIGNMENT)
+    divides_by_n = {
+        **answers,
+        "allele_frequency": answers["allele_frequency"].replace("(2 * n_patients)", "n_patients"),
+    }
+    assert divides_by_n != answers
+    table = grade(
+        course,
+        ASSIGNMENT,
+        {"divides_by_n": divides_by_n, "hard_coded": {**answers, **_hard_coded_answers()}},
+    )
+    return course, table
+
+
+@pytest.mark.slow
+def test_grading_typical_mistake_gets_partial_marks(graded):
+    _, table = graded
+    row = table.loc["divides_by_n"]
+    assert row["test_allele_frequency"] == 0
+    assert row["test_expected_counts"] == row["test_chi_square"] == row["test_carriers"] == 3
+
+
+@pytest.mark.slow
+def test_grading_hard_coded_answers_lose_the_hidden_test_points(graded):
+    course, table = graded
+    # The hard-coded answers pass every public quick check of the student version ...
+    filled = course / "hard_coded_release.ipynb"
+    answers = {**_hard_coded_answers(), "interpretation_answer": FREE_TEXT}
+    nbformat.write(fill_answers(release_of(course, ASSIGNMENT), answers), filled)
+    assert "Success! Your notebook passes all the tests." in validate(course, filled)
+    # ... and lose the points of every cell with hidden tests.
+    assert (table.loc["hard_coded", AUTOGRADED_CELLS] == 0).all()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from grading_helpers import copy_course, grade, master_answers
 
 from pmcourse import datasets, pgx
 from pmcourse.checks import pharmacogenomics as checks
@@ -172,3 +173,77 @@ def test_ward_check_counts_patients_not_prescriptions():
 def test_value_checks_survive_odd_answers(answer):
     result = checks.patients_with_phenotype(answer)
     assert not result.passed and result.message
+
+
+# --------------------------------------------------------------------------
+# The graded exercise: slips, shortcuts and hard-coded answers, graded
+# --------------------------------------------------------------------------
+
+ASSIGNMENT = "04_pharmacogenomics"
+CELLS = ["test_cyp2c19_phenotype", "test_cyp2d6_activity_score", "test_drug_gene_alerts",
+         "test_patients_with_changed_prescription"]  # fmt: skip
+
+
+def _hard_coded_answers() -> dict[str, str]:
+    """Answers that know only the notebook's examples."""
+    examples = ["*1/*2", "*1/*17", "*2/*2", "*1/*1"]
+    phenotypes = {d: _cyp2c19(d) for d in examples}
+    scores = {d: _cyp2d6_score(d) for d in ["*1/*4", "*1/*1x2", "*1/*41"]}
+    return {
+        "cyp2c19_phenotype": f"def cyp2c19_phenotype(diplotype):\n"
+        f"    return {phenotypes!r}[diplotype]",
+        "cyp2d6_activity_score": f"def cyp2d6_activity_score(diplotype):\n"
+        f"    return {scores!r}[diplotype]",
+        "drug_gene_alerts": "def drug_gene_alerts(medications, profile):\n"
+        "    return ['clopidogrel'] if 'clopidogrel' in medications else []",
+    }
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """Three kinds of imperfect submission, autograded in one run; returns the scores."""
+    course = copy_course(tmp_path_factory.mktemp("grading_pharmacogenomics"))
+    answers = master_answers(course, ASSIGNMENT)
+    ignores_copies = {
+        **answers,
+        "cyp2d6_activity_score": answers["cyp2d6_activity_score"].replace(" * copies", ""),
+    }
+    assert ignores_copies != answers
+    shortcut = {
+        **answers,
+        "cyp2c19_phenotype": "def cyp2c19_phenotype(diplotype):\n"
+        "    return pgx.phenotype('CYP2C19', diplotype)",
+        "cyp2d6_activity_score": "def cyp2d6_activity_score(diplotype):\n"
+        "    return pgx.activity_score('CYP2D6', diplotype)",
+    }
+    return grade(
+        course,
+        ASSIGNMENT,
+        {
+            "ignores_copies": ignores_copies,
+            "hard_coded": {**answers, **_hard_coded_answers()},
+            "shortcut": shortcut,
+        },
+    )
+
+
+@pytest.mark.slow
+def test_grading_ignoring_duplications_loses_only_that_part(graded):
+    row = graded.loc["ignores_copies"]
+    assert row["test_cyp2d6_activity_score"] == 0
+    others = [cell for cell in CELLS if cell != "test_cyp2d6_activity_score"]
+    assert (row[others] == 3).all()
+
+
+@pytest.mark.slow
+def test_grading_library_shortcuts_earn_no_points(graded):
+    row = graded.loc["shortcut"]
+    assert row["test_cyp2c19_phenotype"] == row["test_cyp2d6_activity_score"] == 0
+    assert row["test_drug_gene_alerts"] == row["test_patients_with_changed_prescription"] == 3
+
+
+@pytest.mark.slow
+def test_grading_hidden_tests_catch_answers_that_know_only_the_examples(graded):
+    row = graded.loc["hard_coded"]
+    assert row["test_cyp2c19_phenotype"] == row["test_cyp2d6_activity_score"] == 0
+    assert row["test_drug_gene_alerts"] == 0

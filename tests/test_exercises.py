@@ -9,46 +9,35 @@ from __future__ import annotations
 import ast
 import json
 import shutil
-from pathlib import Path
 
 import nbformat
 import pandas as pd
 import pytest
+from grading_helpers import (
+    EXERCISES,
+    ROOT,
+    copy_course,
+    master_answers,
+    release_of,
+    submit,
+    validate,
+)
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from pmcourse import cli, datasets, genetics
+from pmcourse import cli
 from pmcourse.grading import (
     GradingError,
     autograde,
     fill_answers,
     generate_release,
-    nbgrader_command,
     scores,
     solutions_from_source,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
-EXERCISES = ROOT / "exercises"
 MASTERS = sorted((EXERCISES / "source").glob("*/*.ipynb"))
+# Tests of the grading helpers use the first assignment as their sample.
 ASSIGNMENT = "01_foundations"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
-AUTOGRADED_CELLS = [
-    "test_allele_frequency",
-    "test_expected_counts",
-    "test_chi_square",
-    "test_carriers",
-]
-FULL_MARKS = 12.0
-
-
-def _copy_course(target: Path) -> Path:
-    """A copy of the nbgrader course (config, source, release) in a temporary folder."""
-    course = target / "exercises"
-    course.mkdir(parents=True)
-    shutil.copy2(EXERCISES / "nbgrader_config.py", course)
-    for kind in ("source", "release"):
-        shutil.copytree(EXERCISES / kind, course / kind)
-    return course
 
 
 def _grade_cells(notebook: nbformat.NotebookNode) -> dict[str, dict]:
@@ -57,20 +46,6 @@ def _grade_cells(notebook: nbformat.NotebookNode) -> dict[str, dict]:
         for cell in notebook.cells
         if "nbgrader" in cell.metadata
     }
-
-
-def _submit(course: Path, assignment: str, submissions: dict) -> None:
-    """Put each student's notebook where nbgrader collect would."""
-    for student, notebook in submissions.items():
-        folder = course / "submitted" / student / assignment
-        folder.mkdir(parents=True)
-        nbformat.write(notebook, folder / f"{assignment}.ipynb")
-
-
-def _validate(course: Path, notebook: Path, *, invert: bool = False) -> str:
-    args = ["validate", str(notebook)] + (["--invert"] if invert else [])
-    # nbgrader validate exits with 0 either way; its verdict is in the output.
-    return nbgrader_command(course, *args).stdout
 
 
 # --------------------------------------------------------------------------
@@ -216,12 +191,6 @@ def test_tests_come_from_the_checks_module(master):
             assert "cases=" in hidden, f"{master.name}: hidden tests pass their own secret cases"
 
 
-def test_first_master_points_and_grade_ids():
-    notebook = nbformat.read(EXERCISES / "source" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    points = {gid: m["points"] for gid, m in _grade_cells(notebook).items() if m["grade"]}
-    assert points == {**dict.fromkeys(AUTOGRADED_CELLS, 3), "interpretation_answer": 3}
-
-
 def test_solutions_from_source_strips_markers():
     notebook = nbformat.read(EXERCISES / "source" / ASSIGNMENT / NOTEBOOK, as_version=4)
     solutions = solutions_from_source(notebook)
@@ -256,7 +225,7 @@ def test_fill_answers_replaces_only_answer_cells():
 def test_bad_course_or_assignment_gives_a_clear_error(tmp_path, capsys):
     with pytest.raises(GradingError, match="not an nbgrader course folder"):
         generate_release(tmp_path, ASSIGNMENT)
-    course = _copy_course(tmp_path)
+    course = copy_course(tmp_path)
     with pytest.raises(GradingError, match="no assignment 'nope'.*01_foundations"):
         generate_release(course, "nope")
     with pytest.raises(GradingError, match="Collect them first"):
@@ -278,7 +247,7 @@ def test_bad_course_or_assignment_gives_a_clear_error(tmp_path, capsys):
 @pytest.mark.slow
 @pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.parent.name)
 def test_master_runs_top_to_bottom_without_stderr(master, tmp_path, run_notebook):
-    course = _copy_course(tmp_path)
+    course = copy_course(tmp_path)
     notebook = run_notebook(course / master.relative_to(EXERCISES))
     for cell in notebook.cells:
         if cell.metadata.get("nbgrader", {}).get("grade") and cell.cell_type == "code":
@@ -290,7 +259,7 @@ def test_master_runs_top_to_bottom_without_stderr(master, tmp_path, run_notebook
 
 @pytest.mark.slow
 def test_release_is_in_sync_with_source(tmp_path):
-    course = _copy_course(tmp_path)
+    course = copy_course(tmp_path)
     shutil.rmtree(course / "release")
     assert cli.main(["release", "--course-dir", str(course)]) == 0
     for committed in sorted((EXERCISES / "release").rglob("*.ipynb")):
@@ -304,11 +273,11 @@ def test_release_is_in_sync_with_source(tmp_path):
 @pytest.mark.slow
 @pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.parent.name)
 def test_release_fails_only_at_placeholders_and_master_passes(master, tmp_path):
-    course = _copy_course(tmp_path)
+    course = copy_course(tmp_path)
     release = course / "release" / master.relative_to(EXERCISES / "source")
     master = course / master.relative_to(EXERCISES)
-    assert "Success! Your notebook passes all the tests." in _validate(course, master)
-    assert "Success! The notebook does not pass any tests." in _validate(
+    assert "Success! Your notebook passes all the tests." in validate(course, master)
+    assert "Success! The notebook does not pass any tests." in validate(
         course, release, invert=True
     )
     released = nbformat.read(release, as_version=4)
@@ -319,7 +288,7 @@ def test_release_fails_only_at_placeholders_and_master_passes(master, tmp_path):
 
 @pytest.mark.slow
 def test_failed_release_keeps_the_previous_release(tmp_path, capsys):
-    course = _copy_course(tmp_path)
+    course = copy_course(tmp_path)
     master = course / "source" / ASSIGNMENT / NOTEBOOK
     release = course / "release" / ASSIGNMENT / NOTEBOOK
     before = release.read_bytes()
@@ -337,198 +306,74 @@ def test_failed_release_keeps_the_previous_release(tmp_path, capsys):
 
 
 # --------------------------------------------------------------------------
-# The grading round trip: several submissions, one autograde run
+# The grading round trip of every assignment: one autograde run each
+# (each module's own test file grades its typical mistakes and shortcuts)
 # --------------------------------------------------------------------------
 
 
-def _hard_coded_answers() -> dict[str, str]:
-    """Answers that return the public examples' results and nothing else."""
-    cohort = tuple(genetics.genotype_counts(datasets.load("genotypes")["rs4244285"]))
-    examples = [(36, 48, 16), (50, 20, 30), cohort]
-    p = {case: genetics.allele_frequency(*case) for case in examples}
-    expected = {case: genetics.expected_genotype_counts(p[case], sum(case)) for case in examples}
-    chi = {case: genetics.hardy_weinberg_test(*case).chi_square for case in examples}
+def _autograded_points(notebook: nbformat.NotebookNode) -> dict[str, float]:
     return {
-        "allele_frequency": f"def allele_frequency(n_AA, n_Aa, n_aa):\n"
-        f"    return {p!r}[(n_AA, n_Aa, n_aa)]",
-        "expected_counts": f"def expected_counts(n_AA, n_Aa, n_aa):\n"
-        f"    return {expected!r}[(n_AA, n_Aa, n_aa)]",
-        "chi_square": f"def chi_square(n_AA, n_Aa, n_aa):\n    return {chi!r}[(n_AA, n_Aa, n_aa)]",
-        "carriers": "def carriers(genotypes):\n"
-        "    if len(genotypes) == 4:\n"
-        "        return pd.Series([False, True, True, False])\n"
-        "    return datasets.load('genotypes')['rs4244285'] >= 1",
+        c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]["points"]
+        for c in _graded_cells(notebook)
+        if c.cell_type == "code"
     }
 
 
-@pytest.fixture(scope="module")
-def graded_course(tmp_path_factory):
-    """Five submissions autograded in one run; returns the course, report and scores."""
-    course = _copy_course(tmp_path_factory.mktemp("grading"))
-    master = course / "source" / ASSIGNMENT / NOTEBOOK
-    release = nbformat.read(course / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    solutions = solutions_from_source(master)
-    wrong = dict(solutions)
-    wrong["allele_frequency"] = solutions["allele_frequency"].replace(
-        "(2 * n_patients)", "n_patients"
-    )
-    assert wrong["allele_frequency"] != solutions["allele_frequency"]
-    submissions = {
-        "solution": fill_answers(release, {**solutions, "interpretation_answer": "Test it."}),
-        "untouched": release,
-        "divides_by_n": fill_answers(release, wrong),
-        "hard_coded": fill_answers(release, _hard_coded_answers()),
-    }
-    _submit(course, ASSIGNMENT, submissions)
-    broken = course / "submitted" / "broken_json" / ASSIGNMENT
+def _free_text_cells(notebook: nbformat.NotebookNode) -> list[str]:
+    return [
+        c.metadata["nbgrader"]["grade_id"]
+        for c in _graded_cells(notebook)
+        if c.cell_type == "markdown"
+    ]
+
+
+@pytest.fixture(scope="module", params=[m.parent.name for m in MASTERS])
+def graded_course(request, tmp_path_factory):
+    """The solution, the untouched release and a damaged file, autograded in one run."""
+    assignment = request.param
+    course = copy_course(tmp_path_factory.mktemp(f"grading_{assignment}"))
+    broken = course / "submitted" / "broken_json" / assignment
     broken.mkdir(parents=True)
-    (broken / NOTEBOOK).write_text('{"cells": [', encoding="utf-8")
-    generate_release(course, ASSIGNMENT, database=True)
-    report = autograde(course, ASSIGNMENT)
-    return course, report, scores(course, ASSIGNMENT)
+    (broken / f"{assignment}.ipynb").write_text('{"cells": [', encoding="utf-8")
+    release = release_of(course, assignment)
+    submit(
+        course, assignment, {"solution": fill_answers(release, master_answers(course, assignment))}
+    )
+    submit(course, assignment, {"untouched": release})
+    generate_release(course, assignment, database=True)
+    report = autograde(course, assignment)
+    return assignment, course, report, scores(course, assignment)
 
 
 @pytest.mark.slow
 def test_grading_solution_gets_full_autograded_marks(graded_course):
-    _, report, table = graded_course
+    assignment, _, report, table = graded_course
+    points = _autograded_points(release_of(EXERCISES, assignment))
     assert "solution" in report.graded
-    assert table.loc["solution", "autograded_max"] == FULL_MARKS
-    assert table.loc["solution", "autograded_score"] == FULL_MARKS
-    assert table.loc["solution", "needs_manual_grading"]  # the free-text answer
+    assert table.loc["solution", "autograded_max"] == sum(points.values())
+    assert table.loc["solution", "autograded_score"] == sum(points.values())
+    for cell, value in points.items():
+        assert table.loc["solution", cell] == value
+    assert table.loc["solution", "needs_manual_grading"]  # the free-text answers
+    for cell in _free_text_cells(release_of(EXERCISES, assignment)):
+        assert pd.isna(table.loc["solution", cell])  # waits for a person
 
 
 @pytest.mark.slow
 def test_grading_untouched_release_scores_zero(graded_course):
-    _, _, table = graded_course
+    assignment, _, _, table = graded_course
+    release = release_of(EXERCISES, assignment)
     assert table.loc["untouched", "autograded_score"] == 0
-    assert (table.loc["untouched", AUTOGRADED_CELLS] == 0).all()
-    assert table.loc["untouched", "interpretation_answer"] == 0  # left blank
-    assert pd.isna(table.loc["solution", "interpretation_answer"])  # waits for a person
-
-
-@pytest.mark.slow
-def test_grading_typical_mistake_gets_partial_marks(graded_course):
-    _, _, table = graded_course
-    row = table.loc["divides_by_n"]
-    assert 0 < row["autograded_score"] < FULL_MARKS
-    assert row["test_allele_frequency"] == 0
-    assert row["test_expected_counts"] == row["test_carriers"] == 3
-
-
-@pytest.mark.slow
-def test_grading_hard_coded_answers_lose_the_hidden_test_points(graded_course):
-    course, _, table = graded_course
-    # The hard-coded answers pass every public quick check of the student version ...
-    filled = course / "hard_coded_release.ipynb"
-    release = course / "release" / ASSIGNMENT / NOTEBOOK
-    answers = {**_hard_coded_answers(), "interpretation_answer": "Test it."}
-    nbformat.write(fill_answers(release, answers), filled)
-    assert "Success! Your notebook passes all the tests." in _validate(course, filled)
-    # ... and lose the points of every cell with hidden tests.
-    assert table.loc["hard_coded", "autograded_score"] < FULL_MARKS
-    assert (table.loc["hard_coded", AUTOGRADED_CELLS] == 0).all()
+    assert (table.loc["untouched", list(_autograded_points(release))] == 0).all()
+    assert (table.loc["untouched", _free_text_cells(release)] == 0).all()  # left blank
 
 
 @pytest.mark.slow
 def test_grading_reports_a_broken_submission_and_keeps_it(graded_course):
-    course, report, table = graded_course
-    assert set(report.graded) == {"solution", "untouched", "divides_by_n", "hard_coded"}
-    assert "broken_json" in report.problems
+    assignment, course, report, table = graded_course
+    assert set(report.graded) == {"solution", "untouched"}
     assert "not a readable notebook" in report.problems["broken_json"]
     assert "broken_json" not in table.index
-    kept = course / "submitted" / "broken_json" / ASSIGNMENT / NOTEBOOK
+    kept = course / "submitted" / "broken_json" / assignment / f"{assignment}.ipynb"
     assert kept.read_text(encoding="utf-8") == '{"cells": ['
     assert "broken_json" in str(report)
-
-
-# --------------------------------------------------------------------------
-# Module 4: the pharmacogenomics exercise, graded in one run
-# --------------------------------------------------------------------------
-
-PGX = "04_pharmacogenomics"
-PGX_CELLS = [
-    "test_cyp2c19_phenotype",
-    "test_cyp2d6_activity_score",
-    "test_drug_gene_alerts",
-    "test_patients_with_changed_prescription",
-]
-
-
-def _pgx_hard_coded_answers() -> dict[str, str]:
-    """Answers that know only the notebook's examples."""
-    from pmcourse import pgx
-
-    examples = ["*1/*2", "*1/*17", "*2/*2", "*1/*1"]
-    phenotypes = {d: pgx.phenotype("CYP2C19", d) for d in examples}
-    scores = {d: pgx.activity_score("CYP2D6", d) for d in ["*1/*4", "*1/*1x2", "*1/*41"]}
-    return {
-        "cyp2c19_phenotype": f"def cyp2c19_phenotype(diplotype):\n"
-        f"    return {phenotypes!r}[diplotype]",
-        "cyp2d6_activity_score": f"def cyp2d6_activity_score(diplotype):\n"
-        f"    return {scores!r}[diplotype]",
-        "drug_gene_alerts": "def drug_gene_alerts(medications, profile):\n"
-        "    return ['clopidogrel'] if 'clopidogrel' in medications else []",
-    }
-
-
-@pytest.fixture(scope="module")
-def graded_pgx(tmp_path_factory):
-    """Four module 4 submissions autograded in one run; returns the scores."""
-    course = _copy_course(tmp_path_factory.mktemp("grading_pgx"))
-    master = course / "source" / PGX / f"{PGX}.ipynb"
-    release = nbformat.read(course / "release" / PGX / f"{PGX}.ipynb", as_version=4)
-    solutions = solutions_from_source(master)
-    ignores_copies = dict(solutions)
-    ignores_copies["cyp2d6_activity_score"] = solutions["cyp2d6_activity_score"].replace(
-        " * copies", ""
-    )
-    assert ignores_copies["cyp2d6_activity_score"] != solutions["cyp2d6_activity_score"]
-    submissions = {
-        "solution": fill_answers(release, {**solutions, "patient_answer": "Because."}),
-        "untouched": release,
-        "ignores_copies": fill_answers(release, ignores_copies),
-        "hard_coded": fill_answers(release, {**solutions, **_pgx_hard_coded_answers()}),
-        "shortcut": fill_answers(
-            release,
-            {
-                **solutions,
-                "cyp2c19_phenotype": "def cyp2c19_phenotype(diplotype):\n"
-                "    return pgx.phenotype('CYP2C19', diplotype)",
-                "cyp2d6_activity_score": "def cyp2d6_activity_score(diplotype):\n"
-                "    return pgx.activity_score('CYP2D6', diplotype)",
-            },
-        ),
-    }
-    _submit(course, PGX, submissions)
-    generate_release(course, PGX, database=True)
-    autograde(course, PGX)
-    return scores(course, PGX)
-
-
-@pytest.mark.slow
-def test_pgx_grading_solution_full_marks_untouched_zero(graded_pgx):
-    assert graded_pgx.loc["solution", "autograded_score"] == 12.0
-    assert graded_pgx.loc["untouched", "autograded_score"] == 0
-    assert graded_pgx.loc["untouched", "patient_answer"] == 0
-
-
-@pytest.mark.slow
-def test_pgx_grading_ignoring_duplications_loses_only_that_part(graded_pgx):
-    row = graded_pgx.loc["ignores_copies"]
-    assert row["test_cyp2d6_activity_score"] == 0
-    others = [cell for cell in PGX_CELLS if cell != "test_cyp2d6_activity_score"]
-    assert (row[others] == 3).all()
-
-
-@pytest.mark.slow
-def test_pgx_grading_library_shortcuts_earn_no_points(graded_pgx):
-    row = graded_pgx.loc["shortcut"]
-    assert row["test_cyp2c19_phenotype"] == row["test_cyp2d6_activity_score"] == 0
-    assert row["test_drug_gene_alerts"] == row["test_patients_with_changed_prescription"] == 3
-
-
-@pytest.mark.slow
-def test_pgx_grading_hidden_tests_catch_answers_that_know_only_the_examples(graded_pgx):
-    row = graded_pgx.loc["hard_coded"]
-    assert row["test_cyp2c19_phenotype"] == row["test_cyp2d6_activity_score"] == 0
-    assert row["test_drug_gene_alerts"] == 0

@@ -1,0 +1,83 @@
+"""Helpers of the grading tests: a course copy, submissions, one autograde run.
+
+Shared by tests/test_exercises.py (every assignment) and each module's own
+test file (its adversarial submissions). Everything runs in temporary copies
+of ``exercises/``; nothing is written into the repository.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+
+from pmcourse.grading import (
+    autograde,
+    fill_answers,
+    generate_release,
+    nbgrader_command,
+    scores,
+    solutions_from_source,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+EXERCISES = ROOT / "exercises"
+#: Any text for a free-text answer: the autograder only needs it to be there.
+FREE_TEXT = "Test it."
+
+
+def copy_course(target: Path) -> Path:
+    """A copy of the nbgrader course (config, source, release) in a temporary folder."""
+    course = target / "exercises"
+    course.mkdir(parents=True)
+    shutil.copy2(EXERCISES / "nbgrader_config.py", course)
+    for kind in ("source", "release"):
+        shutil.copytree(EXERCISES / kind, course / kind)
+    return course
+
+
+def release_of(course: Path, assignment: str) -> nbformat.NotebookNode:
+    return nbformat.read(course / "release" / assignment / f"{assignment}.ipynb", as_version=4)
+
+
+def master_answers(course: Path, assignment: str) -> dict[str, str]:
+    """The master's answers, with a free-text answer for every manually graded cell."""
+    master = nbformat.read(course / "source" / assignment / f"{assignment}.ipynb", as_version=4)
+    answers = solutions_from_source(master)
+    for cell in master.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "markdown" and meta.get("solution") and meta.get("grade"):
+            answers[meta["grade_id"]] = FREE_TEXT
+    return answers
+
+
+def submit(course: Path, assignment: str, submissions: dict) -> None:
+    """Put each student's notebook where nbgrader collect would."""
+    for student, notebook in submissions.items():
+        folder = course / "submitted" / student / assignment
+        folder.mkdir(parents=True)
+        nbformat.write(notebook, folder / f"{assignment}.ipynb")
+
+
+def grade(course: Path, assignment: str, answers_by_student: dict[str, dict]) -> pd.DataFrame:
+    """Submit each student's answers to the released notebook, autograde once, return scores."""
+    release = release_of(course, assignment)
+    submit(
+        course,
+        assignment,
+        {
+            student: fill_answers(release, answers)
+            for student, answers in answers_by_student.items()
+        },
+    )
+    generate_release(course, assignment, database=True)
+    autograde(course, assignment)
+    return scores(course, assignment)
+
+
+def validate(course: Path, notebook: Path, *, invert: bool = False) -> str:
+    args = ["validate", str(notebook)] + (["--invert"] if invert else [])
+    # nbgrader validate exits with 0 either way; its verdict is in the output.
+    return nbgrader_command(course, *args).stdout
