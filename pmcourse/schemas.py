@@ -10,8 +10,9 @@ The schemas (JSON Schema draft 2020-12) are shipped in
 :func:`problems` turns what jsonschema finds into sentences that name the file,
 the place and the field, such as ``01_foundations.json, question 3, answer 2:
 has no feedback``. A schema words its own sentences: a field's ``x-message`` is
-said when the field is missing or wrong (``{value}`` stands for the value
-found), and ``x-item-names`` says what the items of each list are called.
+said when the field is missing or breaks a rule of its own (``{value}`` stands
+for the value found); an unknown field gets a sentence of its own; and
+``x-item-names`` says what the items of each list are called.
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ def _sentence(error, item_names: dict[str, str]) -> tuple[list[str], str]:
         message = owner.get("properties", {}).get(missing, {}).get("x-message", "")
         sentence = message if message and "{value}" not in message else f'lacks "{missing}"'
         return _place(path, item_names), sentence
-    if "x-message" in owner:
+    if "x-message" in owner and keyword != "additionalProperties":
         # A field's own sentence is about the object that holds the field.
         holder = path[:-1] if path and isinstance(path[-1], str) else path
         return _place(holder, item_names), owner["x-message"].replace("{value}", _shown(value))
