@@ -4,20 +4,16 @@ A course module ``NN_slug`` is described once, in the metadata ``pmcourse`` of
 its learner notebook ``notebooks/NN_slug.ipynb`` (checked against
 ``pmcourse/resources/schemas/module.schema.json``):
 
-=========================  =====================================================
-``module``                 its number, 0 to 99
-``slug``                   its name without the number, such as "pharmacogenomics"
-``title``, ``objectives``,  the header (:mod:`pmcourse.header`)
-``prerequisites``,
-``estimated_time_minutes``,
-``audience``
-``assignment``             its nbgrader assignment (``NN_slug``), or null
-``library``                the pmcourse modules it teaches with
-``checks``                 its checks module, ``pmcourse.checks.<slug>``
-``guidelines``             the guidelines and data versions it follows: name,
-                           version and citation (a key of book/references.bib)
-``clinical_review``        the date of its last clinical review, YYYY-MM-DD
-=========================  =====================================================
+- ``module``: its number, 0 to 99;
+- ``slug``: its name without the number, such as ``"pharmacogenomics"``;
+- ``title``, ``objectives``, ``prerequisites``, ``estimated_time_minutes``,
+  ``audience``: its header (:mod:`pmcourse.header`);
+- ``assignment``: its nbgrader assignment, ``NN_slug``, or null;
+- ``library``: the pmcourse modules it teaches with;
+- ``checks``: its checks module, ``pmcourse.checks.<slug>``;
+- ``guidelines``: the guidelines and data versions it follows, each with a
+  name, a version and a citation (a key of book/references.bib);
+- ``clinical_review``: the date of its last clinical review, YYYY-MM-DD.
 
 :func:`modules` reads them all; the tests and the book's tables (module table,
 guidelines page, instructor table) are driven from it, so a new module needs no
@@ -35,6 +31,7 @@ __all__ = [
     "Guideline",
     "Module",
     "Part",
+    "ROOT",
     "graded_parts",
     "module",
     "modules",
