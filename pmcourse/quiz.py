@@ -3,7 +3,8 @@
 Quizzes live in ``pmcourse/resources/quizzes/<name>.json`` in jupyterquiz's
 format: a list of questions, each with ``question``, ``type``
 (``multiple_choice``, ``many_choice`` or ``numeric``) and ``answers``. Every
-answer carries ``feedback``, so a learner learns from a wrong click too.
+answer carries ``feedback``, so a learner learns from a wrong click too. The
+format is checked against ``pmcourse/resources/schemas/quiz.schema.json``.
 """
 
 from __future__ import annotations
@@ -12,42 +13,19 @@ import json
 import re
 from importlib import resources
 
+from pmcourse.schemas import validate
+
 __all__ = ["QUIZ_COLOURS", "load_quiz", "quiz_html_and_script", "quiz_names", "show_quiz"]
 
-_CHOICE_TYPES = {"multiple_choice", "many_choice"}
+
+def _folder():
+    """The folder of the quiz files (a Traversable)."""
+    return resources.files("pmcourse").joinpath("resources", "quizzes")
 
 
 def quiz_names() -> list[str]:
     """Names of the quizzes shipped with the course, such as ``'01_foundations'``."""
-    folder = resources.files("pmcourse").joinpath("resources", "quizzes")
-    return sorted(item.name[:-5] for item in folder.iterdir() if item.name.endswith(".json"))
-
-
-def _problems(questions: object) -> list[str]:
-    """What is wrong with a quiz's structure, as plain sentences (empty when fine)."""
-    if not isinstance(questions, list) or not questions:
-        return ["A quiz must be a non-empty list of questions."]
-    problems = []
-    for number, question in enumerate(questions, start=1):
-        where = f"Question {number}"
-        if not isinstance(question, dict) or not str(question.get("question", "")).strip():
-            problems.append(f"{where} has no question text.")
-            continue
-        kind = question.get("type")
-        answers = question.get("answers")
-        if kind not in _CHOICE_TYPES | {"numeric"}:
-            problems.append(f"{where} has an unknown type {kind!r}.")
-        elif not isinstance(answers, list) or not answers:
-            problems.append(f"{where} has no answers.")
-        else:
-            if any(not str(answer.get("feedback", "")).strip() for answer in answers):
-                problems.append(f"{where} has an answer without feedback.")
-            if kind in _CHOICE_TYPES:
-                if not any(answer.get("correct") is True for answer in answers):
-                    problems.append(f"{where} has no correct answer.")
-                if kind == "multiple_choice" and len(answers) < 2:
-                    problems.append(f"{where} needs at least two answers to choose from.")
-    return problems
+    return sorted(item.name[:-5] for item in _folder().iterdir() if item.name.endswith(".json"))
 
 
 def load_quiz(name: str) -> list[dict]:
@@ -66,7 +44,8 @@ def load_quiz(name: str) -> list[dict]:
     Raises
     ------
     ValueError
-        If there is no such quiz or it is malformed.
+        If there is no such quiz or it is malformed (every problem, named by
+        question, answer and field).
 
     Examples
     --------
@@ -76,14 +55,11 @@ def load_quiz(name: str) -> list[dict]:
     """
     if name not in quiz_names():
         raise ValueError(f"There is no quiz called {name!r}. Quizzes: {', '.join(quiz_names())}.")
-    path = resources.files("pmcourse").joinpath("resources", "quizzes", f"{name}.json")
     try:
-        questions = json.loads(path.read_text("utf-8"))
+        questions = json.loads(_folder().joinpath(f"{name}.json").read_text("utf-8"))
     except json.JSONDecodeError as error:
         raise ValueError(f"The quiz file {name}.json is not valid JSON: {error}") from None
-    problems = _problems(questions)
-    if problems:
-        raise ValueError(f"The quiz {name!r} is malformed: " + " ".join(problems))
+    validate(questions, "quiz", where=f"{name}.json")
     return questions
 
 

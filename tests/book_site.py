@@ -1,16 +1,18 @@
 """What the website tests need to know about the book: its pages, modules and glossary.
 
-Everything is read from _toc.yml, _config.yml, notebooks/*.ipynb and
+Everything is read from _toc.yml, _config.yml, the module registry
+(:mod:`pmcourse.modules`, the metadata of notebooks/*.ipynb) and
 book/glossary.md, so a new module needs no change here.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import yaml
+
+from pmcourse.modules import modules
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -43,12 +45,13 @@ def notebook_pages() -> list[str]:
 
 
 def module_notebooks() -> list[Path]:
-    """The learner notebooks, one per module: notebooks/*.ipynb."""
-    return sorted((ROOT / "notebooks").glob("*.ipynb"))
+    """The learner notebooks, one per module of the registry: notebooks/NN_slug.ipynb."""
+    return [module.notebook for module in modules(ROOT)]
 
 
 def notebook_metadata(path: Path) -> dict:
-    return json.loads(path.read_text("utf-8"))["metadata"]["pmcourse"]
+    """The registry's metadata of the module whose notebook this is."""
+    return next(module.metadata() for module in modules(ROOT) if module.notebook == path)
 
 
 def glossary_terms() -> set[str]:

@@ -6,6 +6,8 @@ The site is built once per test session (the ``built_site`` fixture in
 conftest.py); tests/test_browser.py checks it again in a real browser.
 """
 
+import doctest
+import importlib.util
 import re
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -27,7 +29,8 @@ from book_site import (
     undefined_abbreviations,
 )
 
-from pmcourse.header import header_markdown, header_problems
+from pmcourse.header import header_markdown, header_myst, header_problems, read_header
+from pmcourse.modules import Module, modules
 
 
 def _soup(path: Path):
@@ -64,7 +67,7 @@ def test_nitpicky_build_and_header_extension_are_configured():
 
 @pytest.mark.parametrize("path", module_notebooks(), ids=lambda p: p.name)
 def test_module_metadata_is_complete_and_the_first_cell_matches_it(path):
-    metadata = notebook_metadata(path)
+    metadata = read_header(path)
     assert not header_problems(metadata), header_problems(metadata)
     notebook = nbformat.read(path, as_version=4)
     expected = header_markdown(metadata)
@@ -113,6 +116,111 @@ def test_widget_demos_are_static_on_the_website_with_a_launch_note(path):
         )
 
 
+@pytest.fixture(scope="module")
+def extension():
+    """book/_ext/pmcourse_book.py, imported as Sphinx imports it."""
+    path = ROOT / "book" / "_ext" / "pmcourse_book.py"
+    spec = importlib.util.spec_from_file_location("pmcourse_book", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_extension_examples_run(extension):
+    results = doctest.testmod(extension, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert results.attempted and not results.failed
+
+
+def test_pages_use_the_registry_directives():
+    for page, directive in [
+        ("intro", "pmcourse-modules"),
+        ("guidelines", "pmcourse-guidelines"),
+        ("instructors", "pmcourse-assignments"),
+    ]:
+        assert f"```{{{directive}}}" in (ROOT / "book" / f"{page}.md").read_text(), page
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    reference = next(part for part in toc["parts"] if part["caption"] == "Reference")
+    assert {"file": "book/guidelines"} in reference["chapters"]
+
+
+def test_module_table_lists_every_module_in_the_book(extension):
+    docs = set(toc_files())
+    rows = extension.modules_table(modules(), docs)
+    assert len(rows) == 2 + len(modules())
+    for module, row in zip(modules(), rows[2:], strict=True):
+        assert row.startswith(f"| {module.number} | {{doc}}`/notebooks/{module.name}` |")
+        assert f"| {module.estimated_time_minutes} min |" in row
+        if module.assignment:
+            assert f"exercises/release/{module.assignment}/{module.assignment}`" in row
+    assert extension.modules_table(modules(), set()) == rows[:2]
+
+
+def test_guidelines_table_names_every_guideline_version_citation_and_review(extension):
+    text = "\n".join(extension.guidelines_table(modules(), set(toc_files())))
+    for module in modules():
+        assert f"/notebooks/{module.name}`: last clinical review {module.clinical_review}" in text
+        for guideline in module.guidelines:
+            row = f"| {guideline.name} | {guideline.version} | {{cite:p}}`{guideline.citation}` |"
+            assert row in text
+
+
+def _course_with_release(tmp_path, kinds: list[str | None]) -> Module:
+    """A module whose released assignment has one graded cell of 2 points per kind."""
+    import nbformat
+
+    metadata = modules()[-1].metadata() | {"module": 9, "slug": "demo", "assignment": "09_demo"}
+    module = Module.from_metadata(metadata, root=tmp_path)
+    cells = []
+    for number, kind in enumerate(kinds):
+        cell = nbformat.v4.new_code_cell("assert True")
+        cell.metadata["nbgrader"] = {"grade": True, "grade_id": f"part_{number}", "points": 2}
+        if kind:
+            cell.metadata["pmcourse"] = {"kind": kind}
+        cells.append(cell)
+    cells.append(nbformat.v4.new_code_cell("x = 1"))  # not graded: not a part
+    module.release.parent.mkdir(parents=True)
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), module.release)
+    return module
+
+
+def test_assignment_table_counts_points_per_kind(tmp_path, extension):
+    module = _course_with_release(tmp_path, ["code", "interpretation", "free-text", "free-text"])
+    header, rule, row = extension.assignments_table([module], set())
+    assert header.split(" | ")[2:7] == [
+        "points",
+        "code",
+        "interpretation",
+        "free-text",
+        "interpretation and free-text |",
+    ]
+    assert rule.count("---") == 7
+    assert row.startswith("| `09_demo` | `part_0` (2, code); `part_1` (2, interpretation);")
+    assert row.endswith("| 8 | 2 | 2 | 4 | 75% |")
+
+
+def test_assignment_table_shows_parts_without_a_kind_as_unknown(tmp_path, extension):
+    module = _course_with_release(tmp_path, ["code", None])
+    header, _, row = extension.assignments_table([module], set())
+    assert "| free-text | unknown | interpretation and free-text |" in header
+    assert "`part_1` (2, unknown)" in row
+    assert row.endswith("| 4 | 2 | 0 | 0 | 2 | 0% (and 2 points of unknown kind) |")
+
+
+@pytest.mark.parametrize("module", modules(), ids=lambda m: m.name)
+def test_header_box_shows_guidelines_review_and_a_link_to_report_an_error(extension, module):
+    repository = config()["repository"]["url"]
+    link = extension.report_url(repository, page=f"notebooks/{module.name}", title=module.title)
+    parts = urlsplit(link)
+    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == f"{repository}/issues/new"
+    (title,) = parse_qs(parts.query)["title"]
+    assert module.title in title and f"notebooks/{module.name}" in title
+    box = header_myst(module.metadata(), report_url=link)
+    assert f"[Report an error on this page]({link})" in box
+    assert f"**Last clinical review.** {module.clinical_review}" in box
+    for guideline in module.guidelines:
+        assert f"{guideline.name} ({guideline.version})" in box
+
+
 @pytest.mark.slow
 def test_every_page_is_built(built_site):
     for name in toc_files():
@@ -149,6 +257,29 @@ def test_module_page_opens_with_the_header_box_from_its_metadata(built_site, pat
     assert ", ".join(metadata["audience"]) in text
     for label in ("Learning objectives", "Prerequisites", "Estimated time", "Audience"):
         assert label in text, f"{path.name}: header box lacks {label}"
+    assert f"Last clinical review. {metadata['clinical_review']}" in text
+    for guideline in metadata["guidelines"]:
+        assert f"{guideline['name']} ({guideline['version']})" in text
+    report = box.find("a", string="Report an error on this page")
+    assert report is not None, f"{path.name}: the header box has no link to report an error"
+    assert report["href"].startswith(config()["repository"]["url"] + "/issues/new?")
+    assert parse_qs(urlsplit(report["href"]).query) == {
+        "title": [f'Error on the page "{metadata["title"]}" (notebooks/{path.stem})']
+    }
+
+
+@pytest.mark.slow
+def test_guidelines_and_instructor_pages_are_built_from_the_registry(built_site):
+    guidelines = _soup(built_site / "book" / "guidelines.html").select_one("article.bd-article")
+    text = " ".join(guidelines.get_text(" ").split())
+    for module in modules():
+        assert f"last clinical review {module.clinical_review}" in text
+        for guideline in module.guidelines:
+            assert guideline.name in text and guideline.version in text
+    instructors = (built_site / "book" / "instructors.html").read_text()
+    for module in modules():
+        for part in module.parts():
+            assert part.grade_id in instructors, f"instructor table lacks {part.grade_id}"
 
 
 @pytest.mark.slow

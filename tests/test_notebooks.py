@@ -1,6 +1,5 @@
 """Every learner notebook and exercise master runs top to bottom on a fresh kernel."""
 
-import json
 import re
 from pathlib import Path
 
@@ -37,9 +36,9 @@ def test_notebook_runs_on_a_fresh_kernel(path, run_notebook):
 
 @pytest.mark.parametrize("path", LEARNER_NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_is_committed_without_outputs(path):
-    for cell in json.loads(path.read_text())["cells"]:
-        if cell["cell_type"] == "code":
-            assert cell["outputs"] == [] and cell["execution_count"] is None
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
 
 
 @pytest.mark.parametrize("path", LEARNER_NOTEBOOKS, ids=lambda p: p.name)
@@ -75,7 +74,8 @@ def test_every_glossary_link_is_defined(root):
         if line and not line.startswith((" ", "#", "`", ":"))
     }
     for path in LEARNER_NOTEBOOKS:
-        for term in re.findall(r"\{term\}`([^`]+)`", path.read_text()):
+        text = "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells)
+        for term in re.findall(r"\{term\}`([^`]+)`", text):
             target = re.search(r"<([^>]+)>", term)
             name = (target.group(1) if target else term).strip().lower()
             assert name in defined, f"{path.name} links to undefined glossary term {name!r}"

@@ -1,19 +1,23 @@
 import json
 import re
 
+import nbformat
 import pytest
 
 from pmcourse import quiz
+from pmcourse.modules import modules
+from pmcourse.schemas import problems
 
 
-def test_every_module_notebook_has_a_valid_quiz(root):
-    names = quiz.quiz_names()
-    for notebook in sorted((root / "notebooks").glob("*.ipynb")):
-        assert notebook.stem in names, f"{notebook.name} has no quiz"
-        questions = quiz.load_quiz(notebook.stem)
-        assert questions
-        sources = [cell["source"] for cell in json.loads(notebook.read_text())["cells"]]
-        assert any(f'show_quiz("{notebook.stem}")' in "".join(s) for s in sources)
+@pytest.mark.parametrize("module", modules(), ids=lambda m: m.name)
+def test_every_module_has_a_valid_quiz_its_notebook_shows(module):
+    assert module.quiz.is_file(), f"module {module.number} has no quiz {module.quiz}"
+    assert module.name in quiz.quiz_names()
+    assert quiz.load_quiz(module.name)
+    cells = nbformat.read(module.notebook, as_version=4).cells
+    assert any(f'show_quiz("{module.name}")' in cell.source for cell in cells), (
+        f'{module.notebook.name} never calls show_quiz("{module.name}")'
+    )
 
 
 def test_module_quizzes_have_five_to_eight_questions():
@@ -40,7 +44,7 @@ def test_module_quizzes_have_five_to_eight_questions():
                     ],
                 }
             ],
-            "without feedback",
+            "question 1, answer 1: has no feedback",
         ),
         (
             [
@@ -58,7 +62,85 @@ def test_module_quizzes_have_five_to_eight_questions():
     ],
 )
 def test_malformed_quizzes_are_explained(questions, problem):
-    assert any(problem in message for message in quiz._problems(questions))
+    messages = problems(questions, "quiz", where="99_demo.json")
+    assert any(problem in message for message in messages), messages
+    assert all(message.startswith("99_demo.json") for message in messages)
+
+
+def _choice(**changes) -> dict:
+    answers = [
+        {"answer": "a", "correct": True, "feedback": "Yes."},
+        {"answer": "b", "correct": False, "feedback": "No."},
+    ]
+    return {"question": "Q?", "type": "multiple_choice", "answers": answers} | changes
+
+
+def _numeric(*answers) -> dict:
+    return {"question": "How many?", "type": "numeric", "answers": list(answers)}
+
+
+@pytest.mark.parametrize(
+    ("questions", "message"),
+    [
+        (
+            [_choice(), _choice(type="many_choice", answers=[{"answer": "a", "correct": True}])],
+            "99_demo.json, question 2, answer 1: has no feedback",
+        ),
+        (
+            [_choice(answers=[{"answer": "a", "correct": True, "feedback": "Yes."}])],
+            "99_demo.json, question 1: needs at least two answers to choose from",
+        ),
+        (
+            [_choice(answers=[{"answer": "a", "correct": "yes", "feedback": "Yes."}] * 2)],
+            '99_demo.json, question 1, answer 2: must say whether it is correct, "correct": '
+            'true or false, not "yes"',
+        ),
+        (
+            [_numeric({"type": "value", "value": "62", "correct": True, "feedback": "Yes."})],
+            '99_demo.json, question 1, answer 1: has the value "62": write a number',
+        ),
+        (
+            [_numeric({"type": "range", "range": [1], "correct": True, "feedback": "Yes."})],
+            "99_demo.json, question 1, answer 1: has the range [1]: write [lowest, highest]",
+        ),
+        (
+            [_numeric({"type": "value", "value": 62, "feedback": "Yes."})],
+            '99_demo.json, question 1, answer 1: lacks "correct"',
+        ),
+        (
+            [_numeric({"type": "default", "feedback": "Try again."})],
+            "99_demo.json, question 1: has no correct answer",
+        ),
+        (
+            [_numeric({"type": "exact", "value": 62, "correct": True, "feedback": "Yes."})],
+            '99_demo.json, question 1, answer 1: has the unknown type "exact"',
+        ),
+    ],
+)
+def test_quiz_problems_name_the_question_answer_and_field(questions, message):
+    messages = problems(questions, "quiz", where="99_demo.json")
+    assert any(found.startswith(message) for found in messages), messages
+
+
+def test_well_formed_quizzes_of_each_type_have_no_problems():
+    numeric = _numeric(
+        {"type": "value", "value": 62, "correct": True, "feedback": "Yes."},
+        {"type": "range", "range": [60, 65], "correct": False, "feedback": "Close."},
+        {"type": "default", "feedback": "Try again."},
+    )
+    assert problems([_choice(), _choice(type="many_choice"), numeric], "quiz", where="x") == []
+
+
+def test_a_malformed_quiz_file_is_refused_with_every_problem(monkeypatch, tmp_path):
+    questions = [_choice(question=""), _choice(answers=[])]
+    (tmp_path / "99_demo.json").write_text(json.dumps(questions))
+    monkeypatch.setattr(quiz, "_folder", lambda: tmp_path)
+    with pytest.raises(ValueError) as error:
+        quiz.load_quiz("99_demo")
+    assert str(error.value).splitlines() == [
+        "99_demo.json, question 1: has no question text.",
+        "99_demo.json, question 2: has no answers.",
+    ]
 
 
 def test_quiz_files_are_valid_json(root):
