@@ -7,6 +7,7 @@ the repository.
 from __future__ import annotations
 
 import ast
+import importlib
 import json
 import shutil
 
@@ -33,8 +34,9 @@ from pmcourse.grading import (
     scores,
     solutions_from_source,
 )
+from pmcourse.modules import graded_parts, modules, points_by_kind
 
-MASTERS = sorted((EXERCISES / "source").glob("*/*.ipynb"))
+MASTERS = [module.master for module in modules() if module.assignment]
 # Tests of the grading helpers use the first assignment as their sample.
 ASSIGNMENT = "01_foundations"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
@@ -110,7 +112,6 @@ def test_master_metadata_and_cells(master):
             assert cell.metadata["nbgrader"]["grade"], "hidden tests outside a test cell"
 
 
-KINDS = {"code", "interpretation", "free-text"}
 # Assignments written before interpretation questions existed; the issue "Modules 0,
 # 1 and 4 as a clinician and a novice need them" gives them their interpretation
 # answers. This list may only shrink: the test fails when one of them meets the rule.
@@ -121,13 +122,11 @@ def _graded_cells(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode
     return [c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade")]
 
 
-def points_per_kind(notebook: nbformat.NotebookNode) -> dict[str, float]:
-    """Points of an assignment by kind of graded cell (code, interpretation, free-text)."""
-    totals = dict.fromkeys(sorted(KINDS), 0.0)
-    for cell in _graded_cells(notebook):
-        kind = cell.metadata.get("pmcourse", {}).get("kind")
-        totals[kind] = totals.get(kind, 0.0) + cell.metadata["nbgrader"]["points"]
-    return totals
+def test_every_module_with_an_assignment_has_its_master_and_checks_module():
+    for module in modules():
+        importlib.import_module(module.checks)
+        if module.assignment:
+            assert module.master.is_file(), f"{module.master} is missing"
 
 
 @pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.parent.name)
@@ -145,7 +144,7 @@ def test_every_graded_cell_has_a_kind(master):
 
 @pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.parent.name)
 def test_reasoning_earns_at_least_half_of_the_points(master):
-    points = points_per_kind(nbformat.read(master, as_version=4))
+    points = points_by_kind(graded_parts(master))
     share = (points["interpretation"] + points["free-text"]) / sum(points.values())
     pending = master.parent.name in REASONING_SHARE_PENDING
     assert (share >= 0.5) != pending, (
