@@ -604,7 +604,6 @@ _QUIZ = """
   {{
     "question": "{mark}: a question with a number. How many copies of most genes do we have?",
     "type": "numeric",
-    "precision": 0,
     "answers": [
       {{"type": "value", "value": 2, "correct": true,
         "feedback": "Right: one copy from each parent."}},
