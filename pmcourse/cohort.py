@@ -9,9 +9,17 @@ The cohort is *prefix-stable*: patients are drawn in fixed blocks, each from its
 own random stream, so ``make_cohort(500, seed=s)`` equals the first 500 rows of
 ``make_cohort(2000, seed=s)``. A patient therefore keeps the same age, sex and
 ancestry whatever the size of the cohort a module asks for.
+
+Every layer drawn on top of the cohort (genotypes, diplotypes, medications...)
+keeps that promise with :func:`patient_draws`: each patient's random numbers
+come from the stream of the patient's own block, chosen by the number in their
+``patient_id``, so what a patient gets depends only on the seed, the patient and
+the patient's own data, never on who else is in the frame.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -20,13 +28,20 @@ __all__ = [
     "ANCESTRY_GROUPS",
     "COHORT_COLUMNS",
     "COURSE_SEED",
+    "N_COURSE_PATIENTS",
     "REGIONS",
     "make_cohort",
+    "patient_draws",
     "patient_ids",
+    "patient_numbers",
+    "pick_by_share",
 ]
 
 #: Seed of the course's shared cohort (the year of Denmark's national strategy).
 COURSE_SEED = 2016
+
+#: Size of the course's shared cohort (the cohort written to ``data/``).
+N_COURSE_PATIENTS = 1000
 
 #: Ancestry groups, with CPIC's biogeographic group codes, and their synthetic
 #: shares. The shares are a design choice so that every group has enough patients
@@ -91,12 +106,131 @@ def patient_ids(numbers: np.ndarray | range) -> np.ndarray:
     return np.array([f"PM-{number:06d}" for number in numbers], dtype=object)
 
 
-def make_cohort(n_patients: int = 1000, *, seed: int | None = COURSE_SEED) -> pd.DataFrame:
-    """Draw the synthetic patient cohort.
+def patient_numbers(patient_id: Sequence[str] | np.ndarray | pd.Series) -> np.ndarray:
+    """The patient numbers in synthetic identifiers: the inverse of :func:`patient_ids`.
 
     Parameters
     ----------
-    n_patients : int, default 1000
+    patient_id : array_like of str
+        Identifiers such as ``'PM-000123'``.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        The numbers, such as 123.
+
+    Raises
+    ------
+    ValueError
+        If an identifier is not of the form ``PM-`` followed by six or more digits.
+
+    Examples
+    --------
+    >>> patient_numbers(["PM-000123", "PM-000001"]).tolist()
+    [123, 1]
+    """
+    ids = pd.Series(np.asarray(patient_id, dtype=object), dtype=object).astype(str)
+    numbers = ids.str.extract(r"^PM-(\d{6,})$", expand=False)
+    bad = ids[numbers.isna() | (numbers.fillna("0").astype(np.int64) < 1)]
+    if len(bad):
+        raise ValueError(
+            f"Patient identifiers should look like 'PM-000123'; got {bad.head(3).tolist()}. "
+            "Use the patient_id column of pmcourse.cohort.make_cohort()."
+        )
+    return numbers.astype(np.int64).to_numpy()
+
+
+def patient_draws(
+    patient_id: Sequence[str] | np.ndarray | pd.Series,
+    n_draws: int,
+    *,
+    seed: int | None,
+    layer: str,
+) -> np.ndarray:
+    """Uniform random numbers for each patient, from that patient's own stream.
+
+    Each patient's row comes from the random stream of the patient's block
+    (1000 patients per block, like :func:`make_cohort`), picked by the number in
+    the identifier. A row therefore depends only on `seed`, `layer` and the
+    patient, never on which other patients are asked for or in which order: a
+    generator that draws through this function keeps the cohort's prefix promise.
+
+    Parameters
+    ----------
+    patient_id : array_like of str
+        Identifiers such as ``'PM-000123'``.
+    n_draws : int
+        Random numbers per patient (columns).
+    seed : int or None
+        Seed of the layer; ``None`` gives new numbers each time.
+    layer : str
+        Name of the layer, such as ``"genotypes"``: layers drawn with the same
+        seed still get independent streams, and none shares the cohort's.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        Shape ``(len(patient_id), n_draws)``, numbers in [0, 1).
+
+    Examples
+    --------
+    >>> draws = patient_draws(["PM-000001", "PM-000002"], 3, seed=1, layer="example")
+    >>> draws.shape
+    (2, 3)
+    >>> bool((patient_draws(["PM-000002"], 3, seed=1, layer="example") == draws[1]).all())
+    True
+    """
+    blocks, offsets = np.divmod(patient_numbers(patient_id) - 1, _BLOCK_SIZE)
+    entropy = np.random.SeedSequence(seed).entropy
+    layer_key = int.from_bytes(layer.encode("utf-8"), "little")
+    draws = np.empty((len(blocks), n_draws))
+    for block in np.unique(blocks):
+        stream = np.random.SeedSequence(entropy, spawn_key=(layer_key, int(block)))
+        rows = blocks == block
+        draws[rows] = np.random.default_rng(stream).random((_BLOCK_SIZE, n_draws))[offsets[rows]]
+    return draws
+
+
+def pick_by_share(shares: pd.Series | dict, draws: np.ndarray) -> np.ndarray:
+    """Turn uniform random numbers into options, each picked with its share.
+
+    Parameters
+    ----------
+    shares : pandas.Series or dict
+        Options (index or keys) and their shares; shares are scaled to sum to 1.
+    draws : numpy.ndarray
+        Uniform random numbers in [0, 1), such as a column of :func:`patient_draws`.
+
+    Returns
+    -------
+    numpy.ndarray
+        One option per draw, with the shape of `draws`.
+
+    Examples
+    --------
+    >>> pick_by_share({"a": 0.25, "b": 0.75}, np.array([0.1, 0.3, 0.99])).tolist()
+    ['a', 'b', 'b']
+    """
+    shares = pd.Series(shares, dtype=float)
+    cumulative = np.cumsum(shares.to_numpy()) / shares.sum()
+    index = np.searchsorted(cumulative, draws, side="right")
+    return shares.index.to_numpy()[np.minimum(index, len(shares) - 1)]
+
+
+def make_cohort(
+    n_patients: int = N_COURSE_PATIENTS, *, seed: int | None = COURSE_SEED
+) -> pd.DataFrame:
+    """Draw the synthetic patient cohort.
+
+    With the defaults it is the course's cohort, identical to
+    ``pmcourse.datasets.load("cohort")``. A smaller cohort is the first rows of a
+    larger one drawn with the same seed (patients are drawn in blocks of 1000,
+    each from its own random stream), so a patient is the same person whatever
+    the size asked for.
+
+    Parameters
+    ----------
+    n_patients : int, default N_COURSE_PATIENTS (1000)
         Number of patients (rows).
     seed : int or None, default COURSE_SEED
         Seed of the random generator. The same seed gives an identical frame;

@@ -21,10 +21,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from pmcourse.cohort import ANCESTRY_GROUPS, COURSE_SEED
+from pmcourse.cohort import ANCESTRY_GROUPS, patient_draws
 from pmcourse.reference import load_table
 
 __all__ = [
+    "GENOTYPES_SEED",
+    "SCENARIO_GENOTYPES",
     "GenotypeCounts",
     "HardyWeinbergResult",
     "allele_frequency",
@@ -40,6 +42,24 @@ __all__ = [
     "snp_panel",
     "variant_allele_frequency",
 ]
+
+
+#: Seed of the course's genotypes (the cohort's seed, 2016, plus one).
+GENOTYPES_SEED = 2017
+
+#: Patients whose story the notebooks tell: their genotypes at these SNPs are
+#: written, not drawn, so the story holds whatever the seed. PM-000030 carries
+#: one CYP2C19*2 and no *17 (module 1; CYP2C19 *1/*2 in module 4), one CYP2C9*3
+#: and no *2 (CYP2C9 *1/*3) and no SLCO1B1 c.521C (SLCO1B1 *1/*37).
+SCENARIO_GENOTYPES = {
+    "PM-000030": {
+        "rs4244285": 1,
+        "rs12248560": 0,
+        "rs1799853": 0,
+        "rs1057910": 1,
+        "rs4149056": 0,
+    },
+}
 
 
 class GenotypeCounts(NamedTuple):
@@ -86,27 +106,36 @@ def snp_panel() -> pd.DataFrame:
     return load_table("snp_panel")
 
 
-def make_genotypes(cohort: pd.DataFrame, *, seed: int | None = COURSE_SEED) -> pd.DataFrame:
+def make_genotypes(cohort: pd.DataFrame, *, seed: int | None = GENOTYPES_SEED) -> pd.DataFrame:
     """Draw genotypes at the course's named SNPs for every patient of a cohort.
 
     Each patient's two alleles are drawn independently from the variant allele
     frequency of their ancestry group, so every group is in Hardy-Weinberg
-    equilibrium while frequencies differ between groups.
+    equilibrium while frequencies differ between groups. The patients of
+    :data:`SCENARIO_GENOTYPES` get the genotypes their story needs.
+
+    A patient's genotypes depend only on the seed, the patient (the number in
+    ``patient_id``) and their ancestry, never on the other rows of the frame
+    (see :func:`pmcourse.cohort.patient_draws`): the genotypes of a smaller
+    cohort are the first rows of a larger one's, and a subset or a reordering of
+    the patients gives each patient the same genotypes. With the default seed,
+    ``make_genotypes(make_cohort())`` is the course's data set,
+    ``pmcourse.datasets.load("genotypes")``.
 
     Parameters
     ----------
     cohort : pandas.DataFrame
         A frame with ``patient_id`` and ``ancestry`` columns, such as
         :func:`pmcourse.cohort.make_cohort` returns.
-    seed : int or None, default COURSE_SEED
+    seed : int or None, default GENOTYPES_SEED
         Seed of the random generator; the same seed gives identical genotypes.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``patient_id``, ``ancestry`` and one column per SNP of
-        :func:`snp_panel` named by its rsID, holding the number of copies of
-        the variant allele (0, 1 or 2).
+        One row per row of `cohort`, in its order: ``patient_id``, ``ancestry``
+        and one column per SNP of :func:`snp_panel` named by its rsID, holding
+        the number of copies of the variant allele (0, 1 or 2).
 
     Examples
     --------
@@ -116,6 +145,8 @@ def make_genotypes(cohort: pd.DataFrame, *, seed: int | None = COURSE_SEED) -> p
     ['patient_id', 'ancestry', 'rs4244285']
     >>> sorted(set(genotypes["rs4244285"]) - {0, 1, 2})
     []
+    >>> make_genotypes(make_cohort(2, seed=1), seed=1).equals(genotypes.head(2))
+    True
     """
     missing = {"patient_id", "ancestry"} - set(cohort.columns)
     if missing:
@@ -128,16 +159,17 @@ def make_genotypes(cohort: pd.DataFrame, *, seed: int | None = COURSE_SEED) -> p
         raise ValueError(
             f"Unknown ancestry group(s) {sorted(unknown)}; known: {', '.join(ANCESTRY_GROUPS)}."
         )
-    rng = np.random.default_rng(seed)
     panel = snp_panel()
-    ancestry = cohort["ancestry"].astype(str).to_numpy()
+    groups = pd.Categorical(cohort["ancestry"].astype(str), categories=list(ANCESTRY_GROUPS))
+    q = panel[list(ANCESTRY_GROUPS)].to_numpy(dtype=float)[:, groups.codes].T
+    draws = patient_draws(cohort["patient_id"], 2 * len(panel), seed=seed, layer="genotypes")
+    copies = (draws[:, 0::2] < q).astype(np.int64) + (draws[:, 1::2] < q)
     genotypes = pd.DataFrame(
         {"patient_id": cohort["patient_id"].array, "ancestry": cohort["ancestry"].array}
     )
-    for snp in panel.itertuples(index=False):
-        frequency_of = {code: getattr(snp, code) for code in ANCESTRY_GROUPS}
-        q = np.array([frequency_of[code] for code in ancestry], dtype=float)
-        genotypes[snp.rsid] = rng.binomial(2, q).astype(np.int64)
+    genotypes[panel["rsid"].tolist()] = copies
+    for patient, planted in SCENARIO_GENOTYPES.items():
+        genotypes.loc[genotypes["patient_id"] == patient, list(planted)] = list(planted.values())
     genotypes.attrs["note"] = "Synthetic data, not for clinical use."
     return genotypes
 

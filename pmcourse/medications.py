@@ -12,9 +12,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pmcourse.cohort import patient_draws, pick_by_share
 from pmcourse.reference import load_table
 
-__all__ = ["MEDICATION_COLUMNS", "MEDICATIONS_SEED", "WARDS", "make_medications"]
+__all__ = [
+    "MEDICATIONS_SEED",
+    "MEDICATION_COLUMNS",
+    "SCENARIO_MEDICATIONS",
+    "WARDS",
+    "make_medications",
+]
 
 #: Wards and the share of the cohort placed on each (course design).
 WARDS = {
@@ -35,15 +42,28 @@ MEDICATION_COLUMNS = {
     "drug": "generic name of one medicine the patient takes (lower case)",
 }
 
-# Patients whose story the notebooks tell: their ward and medicines are written,
-# not drawn, so the story holds whatever the seed.
-SCENARIO_PATIENTS = {
+#: Patients whose story the notebooks tell: their ward and medicines are
+#: written, not drawn, so the story holds whatever the seed.
+SCENARIO_MEDICATIONS = {
     "PM-000030": ("Cardiology", ["acetylsalicylic acid", "clopidogrel", "atorvastatin"]),
 }
 
 
 def make_medications(cohort: pd.DataFrame, *, seed: int | None = MEDICATIONS_SEED) -> pd.DataFrame:
     """Place every patient on a ward and draw the medicines they take.
+
+    Each patient is placed on a ward with the shares of :data:`WARDS` and takes
+    each medicine of that ward (``ward_medicines`` in ``pmcourse/resources/``)
+    with its share of patients. The patients of :data:`SCENARIO_MEDICATIONS`
+    get the ward and medicines of their story.
+
+    A patient's ward and medicines depend only on the seed and the patient (the
+    number in ``patient_id``), never on the other rows of `cohort` (see
+    :func:`pmcourse.cohort.patient_draws`): the medications of a smaller cohort
+    are the first rows of a larger one's, and a subset or a reordering of the
+    patients gives each patient the same rows. With the default seed,
+    ``make_medications(make_cohort())`` is the course's data set,
+    ``pmcourse.datasets.load("medications")``.
 
     Parameters
     ----------
@@ -57,7 +77,8 @@ def make_medications(cohort: pd.DataFrame, *, seed: int | None = MEDICATIONS_SEE
     -------
     pandas.DataFrame
         One row per prescription (a patient may have none), with the columns
-        of :data:`MEDICATION_COLUMNS`, sorted by patient.
+        of :data:`MEDICATION_COLUMNS`, patients in the order of `cohort` and
+        each patient's medicines in the order of ``ward_medicines``.
 
     Examples
     --------
@@ -67,22 +88,32 @@ def make_medications(cohort: pd.DataFrame, *, seed: int | None = MEDICATIONS_SEE
     ['patient_id', 'ward', 'drug']
     >>> set(medications["ward"]) <= set(WARDS)
     True
+    >>> first_10 = make_medications(make_cohort(10, seed=1), seed=1)
+    >>> first_10.equals(medications.head(len(first_10)))
+    True
     """
     if "patient_id" not in cohort.columns:
         raise ValueError(
             "The cohort needs a 'patient_id' column; use pmcourse.cohort.make_cohort()."
         )
-    rng = np.random.default_rng(seed)
     medicines = load_table("ward_medicines")
     patients = cohort["patient_id"].astype(str).to_numpy()
-    wards = rng.choice(list(WARDS), size=len(patients), p=list(WARDS.values()))
-    rows = []
-    for patient, ward in zip(patients, wards, strict=True):
-        on_ward = medicines[medicines["ward"] == ward]
-        taken = on_ward["drug"][rng.random(len(on_ward)) < on_ward["share_of_patients"]]
-        if patient in SCENARIO_PATIENTS:
-            ward, taken = SCENARIO_PATIENTS[patient]
-        rows += [(patient, ward, drug) for drug in taken]
-    frame = pd.DataFrame(rows, columns=list(MEDICATION_COLUMNS))
+    draws = patient_draws(patients, 1 + len(medicines), seed=seed, layer="medications")
+    wards = pick_by_share(WARDS, draws[:, 0])
+    takes = (wards[:, None] == medicines["ward"].to_numpy()) & (
+        draws[:, 1:] < medicines["share_of_patients"].to_numpy()
+    )
+    for patient, (ward, drugs) in SCENARIO_MEDICATIONS.items():
+        rows = patients == patient
+        wards[rows] = ward
+        takes[rows] = (medicines["ward"] == ward) & medicines["drug"].isin(drugs)
+    patient_row, medicine_row = np.nonzero(takes)
+    frame = pd.DataFrame(
+        {
+            "patient_id": patients[patient_row],
+            "ward": wards[patient_row],
+            "drug": medicines["drug"].to_numpy()[medicine_row],
+        }
+    )
     frame.attrs["note"] = "Synthetic data, not for clinical use."
     return frame

@@ -3,8 +3,12 @@ import hashlib
 import pandas as pd
 import pytest
 
-from pmcourse import datasets
+from pmcourse import datasets, genetics, pgx
 from pmcourse.cli import main
+from pmcourse.cohort import make_cohort
+from pmcourse.diplotypes import make_diplotypes, phenotype_table
+from pmcourse.genetics import make_genotypes
+from pmcourse.medications import make_medications
 
 
 def test_make_data_reproduces_the_committed_files(root, tmp_path):
@@ -44,6 +48,65 @@ def test_file_and_memory_give_the_same_frame(root, name):
     in_memory = datasets.DATASETS[name].build()
     pd.testing.assert_frame_equal(from_file, in_memory, check_dtype=False)
     assert list(from_file.dtypes.astype(str)) == list(in_memory.dtypes.astype(str))
+
+
+def test_generators_with_their_defaults_give_the_first_patients_of_every_file(root):
+    cohort = make_cohort(100)
+    genotypes = make_genotypes(cohort)
+    made = {
+        "cohort": cohort,
+        "genotypes": genotypes,
+        "diplotypes": make_diplotypes(genotypes),
+        "medications": make_medications(cohort),
+    }
+    assert set(made) == set(datasets.DATASETS)
+    for name, frame in made.items():
+        committed = datasets.load(name, data_dir=root / "data")
+        first = committed[committed["patient_id"].isin(cohort["patient_id"])]
+        pd.testing.assert_frame_equal(frame, first, obj=name)
+
+
+def test_dictionary_states_the_seed_and_prefix_promises(root):
+    dictionary = " ".join((root / "data" / "README.md").read_text().split())
+    assert "`make_genotypes(make_cohort())` is genotypes.csv" in dictionary
+    assert "the first patients of a larger one's, in every file" in dictionary
+
+
+def test_the_stories_the_notebooks_tell_hold_on_the_course_data():
+    genotypes = datasets.load("genotypes")
+    pm30 = genotypes.set_index("patient_id").loc["PM-000030"]
+    assert (pm30["ancestry"], pm30["rs4244285"]) == ("EUR", 1)  # module 1: a *2 carrier
+    counts = genetics.genotype_counts(genotypes["rs4244285"])
+    assert genetics.hardy_weinberg_test(*counts).chi_square < 3.841
+    vkorc1 = genetics.genotype_counts(genotypes["rs9923231"])
+    test = genetics.hardy_weinberg_test(*vkorc1)
+    assert test.chi_square > 3.841 and vkorc1.n_Aa < test.expected[1]
+    for _, group in genotypes.groupby("ancestry", observed=True):
+        counts = genetics.genotype_counts(group["rs9923231"])
+        assert genetics.hardy_weinberg_test(*counts).p_value > 0.05  # "every group"
+    # module 4
+    diplotypes = datasets.load("diplotypes")
+    profile = diplotypes.set_index("patient_id").drop(columns="ancestry").loc["PM-000030"]
+    story = {"CYP2C19": "*1/*2", "CYP2C9": "*1/*3", "SLCO1B1": "*1/*37"}
+    assert {gene: profile[gene] for gene in story} == story
+    medications = datasets.load("medications")
+    his = medications[medications["patient_id"] == "PM-000030"]
+    assert set(his["ward"]) == {"Cardiology"}
+    alerts = pgx.drug_gene_alerts(his["drug"].tolist(), profile.to_dict())
+    assert alerts["drug"].tolist() == ["clopidogrel"]
+    phenotypes = phenotype_table(diplotypes)
+    cyp2c19 = pd.crosstab(diplotypes["ancestry"], phenotypes["CYP2C19"], normalize="index")
+    assert (phenotypes["CYP2C19"] == "Normal Metabolizer").mean() < 0.5
+    assert cyp2c19.loc[["EA", "CSA"], "Poor Metabolizer"].between(0.07, 0.14).all()
+    assert cyp2c19.loc["EUR", "Poor Metabolizer"] < 0.04  # "about one in fifty"
+    profiles = diplotypes.set_index("patient_id").drop(columns="ancestry")
+    cardiology = medications[medications["ward"] == "Cardiology"].groupby("patient_id")["drug"]
+    n_alerts = [
+        len(pgx.drug_gene_alerts(list(drugs), profiles.loc[patient].to_dict()))
+        for patient, drugs in cardiology
+    ]
+    changed = sum(n > 0 for n in n_alerts) / len(n_alerts)
+    assert 0.28 < changed < 0.38 and max(n_alerts) >= 2  # "about a third", "some have two"
 
 
 def test_load_finds_the_data_folder_from_a_notebook_folder(root, monkeypatch):

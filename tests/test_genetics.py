@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from pmcourse import genetics
+from pmcourse import datasets, genetics
 from pmcourse.cohort import make_cohort
 
 
@@ -20,6 +20,31 @@ def test_genotypes_are_reproducible():
     assert not genetics.make_genotypes(cohort, seed=2).equals(
         genetics.make_genotypes(cohort, seed=3)
     )
+
+
+def test_default_seed_gives_the_course_genotypes(root):
+    committed = datasets.load("genotypes", data_dir=root / "data")
+    pd.testing.assert_frame_equal(genetics.make_genotypes(make_cohort()), committed)
+
+
+def test_genotypes_of_a_smaller_cohort_are_the_first_rows_of_a_larger_ones():
+    larger = genetics.make_genotypes(make_cohort(2500, seed=3), seed=4)
+    smaller = genetics.make_genotypes(make_cohort(1001, seed=3), seed=4)
+    pd.testing.assert_frame_equal(smaller, larger.head(1001))
+
+
+def test_a_patients_genotypes_do_not_depend_on_the_other_patients():
+    cohort = make_cohort(2500, seed=3)
+    everyone = genetics.make_genotypes(cohort, seed=4).set_index("patient_id")
+    some = genetics.make_genotypes(cohort.iloc[::-7], seed=4).set_index("patient_id")
+    pd.testing.assert_frame_equal(some, everyone.loc[some.index])
+
+
+@pytest.mark.parametrize("seed", [genetics.GENOTYPES_SEED, 1, None])
+def test_scenario_patients_keep_their_story_genotypes(seed):
+    genotypes = genetics.make_genotypes(make_cohort(40), seed=seed).set_index("patient_id")
+    for patient, planted in genetics.SCENARIO_GENOTYPES.items():
+        assert genotypes.loc[patient, list(planted)].to_dict() == planted
 
 
 def test_genotype_frequencies_follow_the_panel(genotypes):
