@@ -27,7 +27,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from pmcourse.reference import load_table
+from pmcourse.reference import KnownNames, load_table, lookup
 
 __all__ = [
     "DrugModel",
@@ -67,18 +67,14 @@ def drug_models() -> dict[str, DrugModel]:
     ['Drug A (active drug)', 'Drug B (prodrug)']
     """
     table = load_table("exposure_drugs").fillna(0.0)
-    return {row["drug"]: DrugModel(**row) for row in table.to_dict("records")}
-
-
-@cache
-def _activities() -> dict[str, float]:
-    table = load_table("exposure_activity")
-    return dict(zip(table["phenotype"], table["relative_activity"], strict=True))
+    return KnownNames(
+        ((row["drug"], DrugModel(**row)) for row in table.to_dict("records")), what="drug"
+    )
 
 
 def simulator_phenotypes() -> list[str]:
     """Phenotypes the simulator knows, from poor to ultrarapid."""
-    return list(_activities())
+    return list(lookup("exposure_activity", "phenotype", "relative_activity"))
 
 
 def relative_activity(phenotype: str) -> float:
@@ -88,14 +84,13 @@ def relative_activity(phenotype: str) -> float:
     --------
     >>> relative_activity("Poor Metabolizer")
     0.1
+    >>> relative_activity("Slow")
+    Traceback (most recent call last):
+    ...
+    ValueError: There is no phenotype 'Slow'. Known: 'Poor Metabolizer',
+    'Intermediate Metabolizer', 'Normal Metabolizer', 'Ultrarapid Metabolizer'.
     """
-    activities = _activities()
-    if phenotype not in activities:
-        raise ValueError(
-            f"The simulator has no activity for {phenotype!r}; choose one of "
-            f"{', '.join(activities)}."
-        )
-    return float(activities[phenotype])
+    return float(lookup("exposure_activity", "phenotype", "relative_activity")[phenotype])
 
 
 def concentration(
@@ -169,10 +164,7 @@ def simulate_exposure(
     >>> bool(poor["concentration_ug_l"].iloc[-1] > normal["concentration_ug_l"].iloc[-1])
     True
     """
-    models = drug_models()
-    if drug not in models:
-        raise ValueError(f"Unknown drug {drug!r}; choose one of {', '.join(models)}.")
-    model = models[drug]
+    model = drug_models()[drug]
     dose = model.dose_mg if dose_mg is None else float(dose_mg)
     interval = model.interval_h if interval_h is None else float(interval_h)
     if dose < 0 or interval <= 0 or days <= 0:

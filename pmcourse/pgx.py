@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
 import pandas as pd
 
-from pmcourse.reference import load_table
+from pmcourse.reference import load_table, lookup
 
 __all__ = [
     "ACTIVITY_SCORE_GENES",
@@ -35,6 +36,7 @@ __all__ = [
     "alleles",
     "drug_gene_alerts",
     "drugs",
+    "former_activity_value",
     "has_recommendation",
     "normalise_diplotype",
     "phenotype",
@@ -50,27 +52,29 @@ GENES = ("CYP2C19", "CYP2D6", "CYP2C9", "VKORC1", "TPMT", "NUDT15", "DPYD", "SLC
 #: Genes whose phenotype follows from the activity score.
 ACTIVITY_SCORE_GENES = ("CYP2D6", "CYP2C9", "DPYD")
 
-#: HLA-B alleles tested before a drug; each is reported as "positive" or "negative".
-HLA_B_TESTS = ("HLA-B*57:01", "HLA-B*58:01")
-
-_NO_FUNCTION_TERM = ("VKORC1", "HLA-B")
 _PATIENT_COLUMNS = ("patient_id", "ancestry", "ward")
 _DUPLICATION = re.compile(r"^(?P<name>.+?)\s*[x×]\s*(?P<copies>\d+|N)$", re.IGNORECASE)
 _HLA_ALLELE = re.compile(r"^\*?\d{2,3}(:\d{2,3}){1,3}$")
 
-# Ranks used when several genes bear on one drug (thiopurines): the most
-# consequential advice wins, and between equal actions the more severe phenotype.
-_ACTION_RANK = {
-    "standard": 0,
-    "no recommendation": 1,
-    "dose by algorithm": 2,
-    "adjust dose": 3,
-    "change drug": 4,
-}
-_SEVERE_WORDS = ("Poor", "Intermediate", "Decreased", "positive")
-
 
 # --- reference tables -------------------------------------------------------
+
+
+@cache
+def _drug_genes() -> dict[str, tuple[dict, ...]]:
+    """drug -> the rows of ``pgx_drug_genes`` for the genes its guideline uses, in order."""
+    rows: dict[str, list[dict]] = {}
+    for row in load_table("pgx_drug_genes").to_dict("records"):
+        rows.setdefault(row["drug"], []).append(row)
+    return {drug: tuple(genes) for drug, genes in rows.items()}
+
+
+#: HLA-B alleles tested before a drug; each is reported as "positive" or "negative".
+HLA_B_TESTS = tuple(
+    dict.fromkeys(
+        row["gene"] for rows in _drug_genes().values() for row in rows if "*" in row["gene"]
+    )
+)
 
 
 @cache
@@ -107,6 +111,13 @@ def _recommendation_index() -> dict[tuple[str, str, str], dict]:
 
 def _known(items) -> str:
     return ", ".join(repr(item) for item in items)
+
+
+@cache
+def _genes_without_function_term() -> frozenset[str]:
+    """Genes whose alleles CPIC gives no function term (VKORC1, HLA-B)."""
+    table = _allele_table()
+    return frozenset(table["gene"]) - frozenset(table.dropna(subset=["function"])["gene"])
 
 
 def _gene(gene: str) -> str:
@@ -273,7 +284,7 @@ def allele_function(gene: str, allele: str) -> str:
     'No function'
     """
     gene = _gene(gene)
-    if gene in _NO_FUNCTION_TERM or gene.startswith("HLA-B"):
+    if gene.split("*")[0] in _genes_without_function_term():
         raise ValueError(
             f"CPIC gives {gene} alleles no function term. "
             + (
@@ -299,18 +310,50 @@ def activity_value(gene: str, allele: str) -> float:
     >>> activity_value("CYP2D6", "*10x2")
     0.5
     """
-    gene = _gene(gene)
-    _require_activity_gene(gene)
-    (row, copies), _ = _parse(gene, f"{allele}/{alleles(gene)[0]}")
+    row, copies = _activity_allele(gene, allele)
     return float(row["activity_value"]) * copies
 
 
-def _require_activity_gene(gene: str) -> None:
+def former_activity_value(gene: str, allele: str) -> float:
+    """The activity value an allele had before CPIC revised it, times its copies.
+
+    CPIC lowered the CYP2D6 activity value of ``*10`` from 0.5 to 0.25 in its
+    2020 consensus, and those of ``*9`` and ``*41`` in its update of
+    2022-11-08 (``pgx_activity_value_history`` in ``pmcourse/resources/``).
+    An allele whose value never changed keeps its current one. Use it to
+    recognise a score worked out from an older table.
+
+    Examples
+    --------
+    >>> former_activity_value("CYP2D6", "*41"), activity_value("CYP2D6", "*41")
+    (0.5, 0.25)
+    >>> former_activity_value("CYP2D6", "*10x2")
+    1.0
+    >>> former_activity_value("CYP2D6", "*4")
+    0.0
+    """
+    row, copies = _activity_allele(gene, allele)
+    former = lookup("pgx_activity_value_history", ("gene", "allele"), "activity_value")
+    value = former.get((row["gene"], row["allele"]), row["activity_value"])
+    return float(value) * copies
+
+
+def _activity_allele(gene: str, allele: str) -> tuple[dict, int]:
+    """The table row of one allele of an activity-score gene, and its copies."""
+    gene = _activity_gene(gene)
+    (row, copies), _ = _parse(gene, f"{allele}/{alleles(gene)[0]}")
+    return row, copies
+
+
+def _activity_gene(gene: str) -> str:
+    """The canonical name of a gene that has an activity score, or a ValueError."""
+    gene = _gene(gene)
     if gene not in ACTIVITY_SCORE_GENES:
         raise ValueError(
             f"{gene} has no activity score in CPIC's tables; activity scores exist for "
             f"{_known(ACTIVITY_SCORE_GENES)}. Use phenotype({gene!r}, diplotype) instead."
         )
+    return gene
 
 
 def activity_score(gene: str, diplotype: str) -> float:
@@ -328,8 +371,7 @@ def activity_score(gene: str, diplotype: str) -> float:
     >>> activity_score("DPYD", "Reference/c.2846A>T")
     1.5
     """
-    gene = _gene(gene)
-    _require_activity_gene(gene)
+    gene = _activity_gene(gene)
     return float(sum(row["activity_value"] * copies for row, copies in _parse(gene, diplotype)))
 
 
@@ -448,8 +490,11 @@ class Recommendation:
 
     @property
     def changes_prescription(self) -> bool:
-        """True when the advice differs from the standard drug at the standard dose."""
-        return self.action not in ("standard", "no recommendation")
+        """True when the advice differs from the standard drug at the standard dose.
+
+        Each action says whether it does in ``pgx_actions``.
+        """
+        return bool(lookup("pgx_actions", "action", "changes_prescription")[self.action])
 
     def __str__(self) -> str:
         genes = "; ".join(f"{gene}: {term}" for gene, term in self.phenotypes.items())
@@ -472,7 +517,7 @@ class Recommendation:
 
 @cache
 def _drugs() -> tuple[str, ...]:
-    return tuple(sorted(_recommendations()["drug"].unique()))
+    return tuple(sorted(_drug_genes()))
 
 
 def drugs() -> list[str]:
@@ -486,11 +531,8 @@ def drugs() -> list[str]:
     return list(_drugs())
 
 
-@cache
 def _genes_for(drug: str) -> tuple[str, ...]:
-    table = _recommendations()
-    genes = tuple(dict.fromkeys(table.loc[table["drug"] == drug, "gene"]))
-    return genes + (("VKORC1",) if drug == "warfarin" else ())
+    return tuple(row["gene"] for row in _drug_genes()[drug])
 
 
 @cache
@@ -518,10 +560,10 @@ def _as_phenotype(gene: str, value: str) -> str:
     return phenotype(gene, value)
 
 
-def _given_genes(drug: str, genotypes: dict[str, str]) -> dict[str, str]:
-    """Map the keyword arguments onto the genes the drug's guideline uses."""
+def _given_genes(drug: str, profile: Mapping[str, str]) -> dict[str, str]:
+    """Map a profile's genes onto the genes the drug's guideline uses."""
     given = {}
-    for key, value in genotypes.items():
+    for key, value in profile.items():
         if key in _PATIENT_COLUMNS:
             continue  # a whole row of the course's tables can be passed as a profile
         gene = _gene(key)
@@ -531,60 +573,94 @@ def _given_genes(drug: str, genotypes: dict[str, str]) -> dict[str, str]:
     return given
 
 
-def recommendation(drug: str, **genotypes_or_phenotypes: str) -> Recommendation:
-    """CPIC's headline recommendation for a drug, from a patient's genotypes.
+def _as_profile(drug: str, profile: object, genes: dict[str, str]) -> Mapping[str, str]:
+    """The profile as a mapping, or a TypeError that shows the dictionary to write."""
+    if genes:
+        written = {key.replace("_", "-"): value for key, value in genes.items()}
+        old = ", ".join(f"{key}={value!r}" for key, value in genes.items())
+        raise TypeError(
+            "recommendation() takes the patient's genes as one dictionary, gene -> "
+            f"diplotype or phenotype: write recommendation({drug!r}, {written!r}) "
+            f"instead of recommendation({drug!r}, {old})."
+        )
+    if isinstance(profile, pd.Series):
+        return profile.to_dict()
+    if not isinstance(profile, Mapping):
+        raise TypeError(
+            "Give the patient's genes as a dictionary, gene -> diplotype or phenotype, "
+            f"such as recommendation('clopidogrel', {{'CYP2C19': '*1/*2'}}); got {profile!r}."
+        )
+    return profile
+
+
+def recommendation(
+    drug: str, profile: Mapping[str, str] | None = None, **genes: str
+) -> Recommendation:
+    """CPIC's headline recommendation for a drug, from a patient's genes.
 
     Parameters
     ----------
     drug : str
         One of :func:`drugs`, e.g. ``"clopidogrel"``.
-    **genotypes_or_phenotypes : str
-        One keyword per gene, holding a diplotype (``CYP2C19="*1/*2"``) or a
-        CPIC phenotype (``CYP2C19="Intermediate Metabolizer"``). Genes the
-        drug does not need are ignored, so a whole profile can be passed.
-        HLA-B can be written ``HLA_B=``; VKORC1 as its -1639 genotype
-        (``VKORC1="GA"``).
+    profile : dict
+        Gene -> diplotype (``{"CYP2C19": "*1/*2"}``) or CPIC phenotype
+        (``{"CYP2C19": "Intermediate Metabolizer"}``). Genes the drug does not
+        need are ignored, so a whole row of a diplotype table (with
+        ``patient_id`` and ``ancestry``) can be passed. HLA-B is read as the
+        allele the drug's guideline tests; VKORC1 is given as its -1639
+        genotype (``"GA"``). Which genes each drug needs is in
+        ``pgx_drug_genes``.
+    **genes
+        Not accepted: genes given as keywords (``CYP2C19="*1/*2"``) raise a
+        TypeError that shows the dictionary to write instead.
 
     Returns
     -------
     Recommendation
-        The advice text, an ``action`` summary, and the guideline it comes from.
+        The advice text, an ``action`` summary, and the guideline it comes
+        from. When several genes bear on one drug (thiopurines), the advice
+        with the highest rank in ``pgx_actions`` is shown, and between equal
+        ranks that of the more severe phenotype (``pgx_phenotypes``).
 
     Examples
     --------
-    >>> advice = recommendation("clopidogrel", CYP2C19="*1/*2")
+    >>> advice = recommendation("clopidogrel", {"CYP2C19": "*1/*2"})
     >>> advice.action
     'change drug'
-    >>> recommendation("codeine", CYP2D6="*1/*1").text
+    >>> recommendation("codeine", {"CYP2D6": "*1/*1"}).text
     'Use the label-recommended age- or weight-specific dosing.'
+    >>> recommendation("warfarin", {"CYP2C9": "*1/*3", "VKORC1": "GA"}).phenotypes
+    {'CYP2C9': 'Intermediate Metabolizer', 'VKORC1': '-1639 GA'}
     """
     if not isinstance(drug, str):
         raise TypeError(f"Name the drug as text, such as 'clopidogrel'; got {drug!r}.")
     drug = drug.strip().lower()
+    profile = _as_profile(drug, profile, genes)
     if drug not in _drugs():
         raise ValueError(
             f"No CPIC recommendation for {drug!r} in the course. Known: {_known(drugs())}."
         )
-    needed = _genes_for(drug)
-    given = _given_genes(drug, genotypes_or_phenotypes)
-    missing = [gene for gene in needed if gene not in given]
+    needed = _drug_genes()[drug]
+    given = _given_genes(drug, profile)
+    missing = [row["gene"] for row in needed if row["gene"] not in given]
     if missing:
-        example = ", ".join(f"{g.replace('-', '_').split('*')[0]}=..." for g in needed)
+        example = {row["gene"].split("*")[0]: "..." for row in needed}
         raise ValueError(
             f"The {drug} recommendation needs {', '.join(missing)}. "
             f"Call it as recommendation({drug!r}, {example})."
         )
-    if drug == "warfarin":
-        vkorc1 = _vkorc1_genotype(given["VKORC1"])
-    terms = {gene: _as_phenotype(gene, given[gene]) for gene in needed if gene != "VKORC1"}
-    index = _recommendation_index()
-    chosen = max((index[(drug, gene, term)] for gene, term in terms.items()), key=_priority)
-    phenotypes = dict(terms)
-    if drug == "warfarin":
-        phenotypes["VKORC1"] = f"-1639 {vkorc1}"
+    shown, advice = {}, []
+    for row in needed:
+        value = given[row["gene"]]
+        if row["result"] == "genotype":  # VKORC1: shown beside the advice, does not choose it
+            shown[row["gene"]] = row["shown_as"].format(genotype=_vkorc1_genotype(value))
+        else:
+            shown[row["gene"]] = _as_phenotype(row["gene"], value)
+            advice.append(_recommendation_index()[(drug, row["gene"], shown[row["gene"]])])
+    chosen = max(advice, key=_priority)
     return Recommendation(
         drug=drug,
-        phenotypes=phenotypes,
+        phenotypes=shown,
         text=chosen["recommendation"],
         action=chosen["action"],
         guideline=chosen["guideline"],
@@ -594,9 +670,9 @@ def recommendation(drug: str, **genotypes_or_phenotypes: str) -> Recommendation:
 
 
 def _priority(row: dict) -> tuple[int, int]:
-    severity = sum(word in row["phenotype"] for word in _SEVERE_WORDS)
-    poor = "Poor" in row["phenotype"]
-    return (_ACTION_RANK[row["action"]], 2 * poor + severity)
+    """The rank of a row's action, then the severity of its phenotype."""
+    rank = lookup("pgx_actions", "action", "rank")[row["action"]]
+    return (rank, lookup("pgx_phenotypes", "phenotype", "severity")[row["phenotype"]])
 
 
 def phenotypes_of(profile: dict[str, str]) -> dict[str, str]:
@@ -672,7 +748,7 @@ def drug_gene_alerts(medications: list[str], profile: dict[str, str]) -> pd.Data
         name = str(drug).strip().lower()
         if not has_recommendation(name, profile):
             continue  # no CPIC advice, or its genes were not tested
-        advice = recommendation(name, **profile)
+        advice = recommendation(name, profile)
         if advice.changes_prescription:
             genes = "; ".join(f"{g}: {t}" for g, t in advice.phenotypes.items())
             rows.append((name, genes, advice.action, advice.text))

@@ -9,18 +9,45 @@ entries of ``book/references.bib`` cite it.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 import pandas as pd
 
-__all__ = ["load_table", "source_of", "table_names"]
+__all__ = ["KnownNames", "load_table", "lookup", "source_of", "table_names"]
+
+
+class KnownNames(dict):
+    """A dict that answers an unknown name with a ValueError listing the known ones.
+
+    Examples
+    --------
+    >>> units = KnownNames({"mg": 1.0, "g": 1000.0}, what="unit")
+    >>> units["g"]
+    1000.0
+    >>> units["kg"]
+    Traceback (most recent call last):
+    ...
+    ValueError: There is no unit 'kg'. Known: 'mg', 'g'.
+    """
+
+    def __init__(self, items: Iterable | dict = (), /, *, what: str = "name") -> None:
+        super().__init__(items)
+        self.what = what
+
+    def __missing__(self, key: object):
+        raise ValueError(f"There is no {self.what} {key!r}. Known: {', '.join(map(repr, self))}.")
+
+
+def _resource(filename: str) -> Traversable:
+    return resources.files("pmcourse").joinpath("resources", filename)
 
 
 @cache
-def _catalogue() -> dict[str, dict]:
-    text = resources.files("pmcourse").joinpath("resources", "sources.json").read_text("utf-8")
-    return json.loads(text)
+def _catalogue() -> KnownNames:
+    return KnownNames(json.loads(_resource("sources.json").read_text("utf-8")), what="table")
 
 
 def table_names() -> list[str]:
@@ -53,27 +80,14 @@ def source_of(name: str) -> dict:
     >>> source_of("snp_panel")["version"]
     'CPIC frequencies 20260819.1; CPIC allele data 2025-11-05'
     """
-    catalogue = _catalogue()
-    if name not in catalogue:
-        raise ValueError(
-            f"There is no reference table called {name!r}. "
-            f"Known tables: {', '.join(sorted(catalogue))}."
-        )
-    return dict(catalogue[name])
+    return dict(_catalogue()[name])
 
 
 def load_table(name: str) -> pd.DataFrame:
-    """Load a reference table, with its source in ``frame.attrs``.
+    """Load a reference table (one of :func:`table_names`), its source in ``frame.attrs``.
 
-    Parameters
-    ----------
-    name : str
-        Table name, one of :func:`table_names`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The table; ``frame.attrs`` holds the entries of :func:`source_of`.
+    ``frame.attrs`` holds the entries of :func:`source_of`. Each call reads a
+    fresh copy, which the caller may change.
 
     Examples
     --------
@@ -82,7 +96,35 @@ def load_table(name: str) -> pd.DataFrame:
     'CYP2C19'
     """
     source = source_of(name)
-    with resources.files("pmcourse").joinpath("resources", f"{name}.csv").open("rb") as file:
+    with _resource(f"{name}.csv").open("rb") as file:
         frame = pd.read_csv(file)
     frame.attrs.update(source)
     return frame
+
+
+@cache
+def lookup(name: str, key: str | tuple[str, ...], value: str) -> KnownNames:
+    """One column of a reference table, by the column (or columns) that names each row.
+
+    The table is read once; the result is shared, so do not change it.
+
+    Examples
+    --------
+    >>> lookup("exposure_activity", "phenotype", "relative_activity")["Poor Metabolizer"]
+    0.1
+    >>> lookup("pgx_activity_value_history", ("gene", "allele"), "activity_value")[
+    ...     ("CYP2D6", "*41")]
+    0.5
+    """
+    table = load_table(name)
+    columns = list(key) if isinstance(key, tuple) else [key]
+    missing = [column for column in [*columns, value] if column not in table.columns]
+    if missing:
+        raise ValueError(f"{name} has no column {missing[0]!r}: its columns are {list(table)}.")
+    if table.duplicated(columns).any():
+        raise ValueError(f"In {name}, {' and '.join(columns)} must name each row once.")
+    if isinstance(key, tuple):
+        keys = list(table[columns].itertuples(index=False, name=None))
+    else:
+        keys = table[key].tolist()
+    return KnownNames(zip(keys, table[value].tolist(), strict=True), what=" and ".join(columns))

@@ -3,6 +3,7 @@
 import itertools
 import math
 
+import pandas as pd
 import pytest
 
 from pmcourse import pgx
@@ -99,6 +100,36 @@ def test_cyp2d6_9_and_41_have_the_values_of_the_2022_update():
 )
 def test_duplications_multiply_the_activity_value(allele, value):
     assert pgx.activity_value("CYP2D6", allele) == value
+
+
+# Before the CPIC/DPWG consensus of 2020 (*10) and the CPIC update of 2022-11-08
+# (*9, *41), reference/pgx.md.
+FORMER_CYP2D6_VALUES = {"*9": 0.5, "*10": 0.5, "*41": 0.5}
+
+
+@pytest.mark.parametrize("allele", ACTIVITY_VALUES["CYP2D6"])
+def test_former_activity_values_differ_only_where_cpic_revised_them(allele):
+    value = FORMER_CYP2D6_VALUES.get(allele, ACTIVITY_VALUES["CYP2D6"][allele])
+    assert pgx.former_activity_value("CYP2D6", allele) == value
+    assert pgx.former_activity_value("cyp2d6", f"{allele}x2") == 2 * value
+
+
+def test_former_activity_values_of_other_genes_are_the_current_ones():
+    for gene in ("CYP2C9", "DPYD"):
+        for allele, value in ACTIVITY_VALUES[gene].items():
+            assert pgx.former_activity_value(gene, allele) == value
+    with pytest.raises(ValueError, match="no activity score"):
+        pgx.former_activity_value("CYP2C19", "*2")
+    with pytest.raises(ValueError, match="'\\*17'"):
+        pgx.former_activity_value("CYP2D6", "*99")
+
+
+def test_the_activity_value_history_names_revised_alleles_once():
+    history = load_table("pgx_activity_value_history")
+    assert not history.duplicated(["gene", "allele"]).any()
+    for row in history.itertuples():
+        assert row.activity_value != pgx.activity_value(row.gene, row.allele), row
+        assert row.changed_by in source_of("pgx_activity_value_history")["citations"]
 
 
 # --- phenotypes ---------------------------------------------------------------
@@ -318,7 +349,7 @@ EXPECTED_ACTIONS = [
 
 @pytest.mark.parametrize(("drug", "genes", "action", "words"), EXPECTED_ACTIONS)
 def test_recommendation_for_each_drug_and_phenotype(drug, genes, action, words):
-    advice = pgx.recommendation(drug, **genes)
+    advice = pgx.recommendation(drug, genes)
     assert advice.action == action
     assert words.lower() in advice.text.lower()
     assert advice.pmid and advice.guideline.startswith("CPIC")
@@ -375,7 +406,7 @@ def _expected_rows():
 def test_every_drug_and_phenotype_gets_the_cpic_action(drug, gene, term, action):
     others = {"TPMT": NM, "NUDT15": NM} if drug in OTHER_GENES_NORMAL else {}
     others |= OTHER_GENES_NORMAL.get(drug, {})
-    advice = pgx.recommendation(drug, **(others | {gene: term}))
+    advice = pgx.recommendation(drug, others | {gene: term})
     assert advice.action == action
 
 
@@ -386,37 +417,124 @@ def test_the_hand_written_actions_cover_the_whole_table():
 
 
 def test_phenotype_terms_are_accepted_instead_of_diplotypes():
-    by_term = pgx.recommendation("clopidogrel", CYP2C19="Intermediate Metabolizer")
-    by_british_term = pgx.recommendation("clopidogrel", CYP2C19="poor metaboliser")
-    assert by_term.text == pgx.recommendation("clopidogrel", CYP2C19="*1/*2").text
+    by_term = pgx.recommendation("clopidogrel", {"CYP2C19": "Intermediate Metabolizer"})
+    by_british_term = pgx.recommendation("clopidogrel", {"CYP2C19": "poor metaboliser"})
+    assert by_term.text == pgx.recommendation("clopidogrel", {"CYP2C19": "*1/*2"}).text
     assert by_british_term.phenotypes == {"CYP2C19": "Poor Metabolizer"}
 
 
 def test_likely_phenotypes_take_the_recommendation_they_qualify():
-    likely = pgx.recommendation("clopidogrel", CYP2C19="*1/*10")
+    likely = pgx.recommendation("clopidogrel", {"CYP2C19": "*1/*10"})
     assert likely.phenotypes["CYP2C19"] == "Likely Intermediate Metabolizer"
-    assert likely.text == pgx.recommendation("clopidogrel", CYP2C19="*1/*2").text
+    assert likely.text == pgx.recommendation("clopidogrel", {"CYP2C19": "*1/*2"}).text
 
 
 def test_a_whole_profile_can_be_passed_and_extra_genes_are_ignored():
     profile = {"patient_id": "PM-000001", "ancestry": "EUR", "CYP2C19": "*1/*2",
                "CYP2D6": "*1/*1", "SLCO1B1": "*1/*1"}  # fmt: skip
-    assert pgx.recommendation("codeine", **profile).phenotypes == {"CYP2D6": "Normal Metabolizer"}
+    assert pgx.recommendation("codeine", profile).phenotypes == {"CYP2D6": "Normal Metabolizer"}
+    row = pd.Series(profile)  # a row of a diplotype table
+    assert pgx.recommendation("codeine", row).phenotypes == {"CYP2D6": "Normal Metabolizer"}
 
 
 def test_missing_gene_or_unknown_drug_says_how_to_call_it():
-    with pytest.raises(ValueError, match=r"needs VKORC1.*VKORC1=\.\.\."):
-        pgx.recommendation("warfarin", CYP2C9="*1/*1")
+    with pytest.raises(ValueError, match=r"needs VKORC1.*'VKORC1': '\.\.\.'"):
+        pgx.recommendation("warfarin", {"CYP2C9": "*1/*1"})
     with pytest.raises(ValueError, match="'clopidogrel'"):
-        pgx.recommendation("aspirin", CYP2C19="*1/*1")
+        pgx.recommendation("aspirin", {"CYP2C19": "*1/*1"})
     with pytest.raises(ValueError, match="Unknown gene"):
-        pgx.recommendation("codeine", CYP2D7="*1/*1")
+        pgx.recommendation("codeine", {"CYP2D7": "*1/*1"})
     with pytest.raises(ValueError, match="Poor Metabolizer"):
-        pgx.recommendation("codeine", CYP2D6="slow")
+        pgx.recommendation("codeine", {"CYP2D6": "slow"})
+
+
+def test_genes_as_keywords_raise_a_type_error_that_shows_the_dictionary():
+    with pytest.raises(TypeError) as error:
+        pgx.recommendation("abacavir", HLA_B="*57:01/*07:02")
+    assert "recommendation('abacavir', {'HLA-B': '*57:01/*07:02'})" in str(error.value)
+    with pytest.raises(TypeError, match="dictionary"):
+        pgx.recommendation("clopidogrel")
+    with pytest.raises(TypeError, match=r"\{'CYP2C19': '\*1/\*2'\}.*got '\*1/\*2'"):
+        pgx.recommendation("clopidogrel", "*1/*2")
+
+
+# reference/pgx.md: the genes each guideline uses.
+GENES_OF = {"warfarin": {"CYP2C9", "VKORC1"}, "mercaptopurine": {"TPMT", "NUDT15"},
+            "azathioprine": {"TPMT", "NUDT15"}, "abacavir": {"HLA-B*57:01"},
+            "allopurinol": {"HLA-B*58:01"}, "codeine": {"CYP2D6"}, "tramadol": {"CYP2D6"},
+            "fluorouracil": {"DPYD"}, "capecitabine": {"DPYD"}, "simvastatin": {"SLCO1B1"},
+            "atorvastatin": {"SLCO1B1"}} | {
+    drug: {"CYP2C19"} for drug in ("clopidogrel", "citalopram", "escitalopram")}  # fmt: skip
+PANEL = {"CYP2C19": "*1/*1", "CYP2D6": "*1/*1", "CYP2C9": "*1/*1", "VKORC1": "GG",
+         "TPMT": "*1/*1", "NUDT15": "*1/*1", "DPYD": "Reference/Reference",
+         "SLCO1B1": "*1/*1", "HLA-B": "*07:02/*44:02"}  # fmt: skip
+
+
+@pytest.mark.parametrize("drug", sorted(GENES_OF))
+def test_each_drug_uses_the_genes_of_its_guideline(drug):
+    assert pgx.drugs() == sorted(GENES_OF)
+    assert set(pgx.recommendation(drug, PANEL).phenotypes) == GENES_OF[drug]
+    for gene in GENES_OF[drug]:
+        untested = gene.split("*")[0]  # the panel names HLA-B without the allele
+        assert not pgx.has_recommendation(drug, {g: v for g, v in PANEL.items() if g != untested})
+
+
+def test_the_hla_b_result_is_read_as_the_allele_each_drug_needs():
+    assert pgx.HLA_B_TESTS == ("HLA-B*57:01", "HLA-B*58:01")
+    profile = {"HLA-B": "*57:01/*07:02"}
+    assert pgx.recommendation("abacavir", profile).phenotypes == {"HLA-B*57:01": "positive"}
+    assert pgx.recommendation("allopurinol", profile).phenotypes == {"HLA-B*58:01": "negative"}
+
+
+def test_the_vkorc1_genotype_is_shown_beside_the_warfarin_advice():
+    for genotype in ("GG", "GA", "AA"):
+        advice = pgx.recommendation("warfarin", {"CYP2C9": "*1/*1", "VKORC1": genotype})
+        assert advice.phenotypes["VKORC1"] == f"-1639 {genotype}"
+        assert advice.action == "dose by algorithm"  # VKORC1 does not choose the advice
+
+
+THIOPURINE_TERMS = [NM, IM, PIM, PM, IND]
+# The course's convention: the more cautious advice of the two genes is shown.
+CAUTION = ["standard", "no recommendation", "adjust dose"]
+THIOPURINE_ACTION = {NM: "standard", IM: "adjust dose", PIM: "adjust dose", PM: "adjust dose",
+                     IND: "no recommendation"}  # fmt: skip
+
+
+@pytest.mark.parametrize(("tpmt", "nudt15"), list(itertools.product(THIOPURINE_TERMS, repeat=2)))
+def test_thiopurine_advice_follows_the_more_affected_gene(tpmt, nudt15):
+    advice = pgx.recommendation("mercaptopurine", {"TPMT": tpmt, "NUDT15": nudt15})
+    action = max(THIOPURINE_ACTION[tpmt], THIOPURINE_ACTION[nudt15], key=CAUTION.index)
+    assert advice.action == action
+    assert ("drastically" in advice.text) == (PM in (tpmt, nudt15))
+    assert advice.phenotypes == {"TPMT": tpmt, "NUDT15": nudt15}
+
+
+def test_every_action_and_phenotype_of_the_tables_is_defined():
+    actions = load_table("pgx_actions")
+    assert actions["rank"].is_unique
+    terms = set(load_table("pgx_phenotypes")["phenotype"])
+    recommendations = load_table("pgx_recommendations")
+    assert set(recommendations["action"]) == set(actions["action"])
+    for name in ("pgx_recommendations", "pgx_function_phenotypes", "pgx_activity_phenotypes"):
+        assert set(load_table(name)["phenotype"]) <= terms, name
+    drug_genes = load_table("pgx_drug_genes")
+    by_phenotype = drug_genes[drug_genes["result"] == "phenotype"]
+    assert set(zip(by_phenotype["drug"], by_phenotype["gene"], strict=True)) == set(
+        zip(recommendations["drug"], recommendations["gene"], strict=True)
+    )
+
+
+def test_severity_follows_cpic_order_of_the_activity_score():
+    """A higher activity score never means a more severe phenotype (CPIC's ranges)."""
+    severity = load_table("pgx_phenotypes").set_index("phenotype")["severity"]
+    rules = load_table("pgx_activity_phenotypes")
+    for gene, group in rules.groupby("gene"):
+        ordered = severity[group.sort_values("min_score")["phenotype"]].tolist()
+        assert ordered == sorted(ordered, reverse=True), gene
 
 
 def test_recommendation_shows_its_source():
-    advice = pgx.recommendation("clopidogrel", CYP2C19="*2/*2")
+    advice = pgx.recommendation("clopidogrel", {"CYP2C19": "*2/*2"})
     assert "PMID 35034351" in str(advice)
     assert "35034351" in advice._repr_html_()
 
