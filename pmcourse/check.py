@@ -538,11 +538,11 @@ _SWITCHED_OFF = (
 
 
 @contextlib.contextmanager
-def forbid(owner: Any, *names: str) -> Iterator[Callable]:
+def forbid(module: Any, *names: str) -> Iterator[Callable]:
     """Switch off library functions while a learner's function is graded.
 
     Graded exercises ask learners to apply a rule themselves. Inside this
-    block, a call to ``owner.name`` raises a ``RuntimeError`` that says so,
+    block, a call to ``module.name`` raises a ``RuntimeError`` that says so,
     however the learner reached the function: through the module, a name
     imported earlier (``from pmcourse.pgx import phenotype``), an alias, a
     ``functools.partial`` or a lambda, a module reloaded with
@@ -551,8 +551,9 @@ def forbid(owner: Any, *names: str) -> Iterator[Callable]:
 
     Parameters
     ----------
-    owner : module or class
-        Where the functions live, such as ``pmcourse.pgx``.
+    module : module or class
+        Where the functions live, such as ``pmcourse.pgx`` (or a class, for
+        its methods; the import hook below is for modules only).
     *names : str
         One or more function names, public or private.
 
@@ -569,7 +570,7 @@ def forbid(owner: Any, *names: str) -> Iterator[Callable]:
         If no name is given, or a name is not a function written in Python
         (a built-in such as ``math.sqrt`` cannot be switched off everywhere).
     AttributeError
-        If `owner` has no such function.
+        If `module` has no such function.
 
     Notes
     -----
@@ -607,13 +608,13 @@ def forbid(owner: Any, *names: str) -> Iterator[Callable]:
             "forbid needs the name of at least one function to switch off, "
             "such as forbid(pgx, 'phenotype')."
         )
-    switch = _Switch(owner, names)
+    switch = _Switch(module, names)
     _ACTIVE_SWITCHES.append(switch)
     if _REIMPORT_GUARD not in sys.meta_path:
         sys.meta_path.insert(0, _REIMPORT_GUARD)
     try:
         switch.arm()
-        yield switch.lifted(getattr(owner, names[0]))
+        yield switch.lifted(getattr(module, names[0]))
     finally:
         _ACTIVE_SWITCHES.remove(switch)
         if not _ACTIVE_SWITCHES and _REIMPORT_GUARD in sys.meta_path:
