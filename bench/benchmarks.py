@@ -155,61 +155,126 @@ def bench_masters(options: Options) -> list[Result]:
         return _notebook_results("masters", "exercise master", paths, options)
 
 
+#: What a notebook's first cell is held against: the two libraries every notebook needs.
+IMPORT_BASELINE = "import pandas, matplotlib.pyplot"
+
 _IMPORT_SCRIPT = (
-    "import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+    "import time\n_start = time.perf_counter()\n{code}\nprint(time.perf_counter() - _start)\n"
 )
 
 
-def _import_time(module: str) -> float:
-    command = [sys.executable, "-c", _IMPORT_SCRIPT.format(module=module)]
+def first_cell_imports(path: Path) -> list[str]:
+    """The import statements of a notebook's first code cell that imports, as source.
+
+    That cell is the one a learner waits for before the notebook is ready
+    (usually the first code cell; module 0 opens with ``1 + 1``). Only its
+    top-level ``import`` and ``from ... import`` statements are kept; the rest
+    of the cell (and IPython's ``%`` and ``!`` lines) is left out. An empty
+    list: no code cell imports anything.
+    """
+    import ast
+
+    import nbformat
+
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type != "code":
+            continue
+        magics = ("%", "!")  # IPython's own lines, not Python
+        lines = [line for line in cell.source.splitlines() if not line.lstrip().startswith(magics)]
+        tree = ast.parse("\n".join(lines))
+        statements = [
+            ast.unparse(node)
+            for node in tree.body
+            if isinstance(node, ast.Import | ast.ImportFrom)
+        ]
+        if statements:
+            return statements
+    return []
+
+
+def _import_time(code: str, cwd: Path = ROOT) -> float:
+    """Seconds a fresh interpreter spends on `code` (import statements), start-up left out."""
+    command = [sys.executable, "-c", _IMPORT_SCRIPT.format(code=code)]
     completed = subprocess.run(
-        command, capture_output=True, text=True, check=True, cwd=ROOT, env=_environment()
+        command, capture_output=True, text=True, cwd=cwd, env=_environment()
     )
+    if completed.returncode != 0:
+        raise RuntimeError(completed.stderr.strip() or f"{code!r} failed")
     return float(completed.stdout.strip().splitlines()[-1])
+
+
+def import_results(
+    baseline_ms: list[float], notebooks_ms: dict[str, list[float]], notes: dict[str, str]
+) -> list[Result]:
+    """The baseline, then for each notebook its first cell's imports and their ratio to it."""
+    baseline = median(baseline_ms)
+    results = [Result("import", IMPORT_BASELINE + " (baseline)", baseline, "ms", runs=baseline_ms)]
+    for shown, runs in notebooks_ms.items():
+        results += [
+            Result(
+                "import",
+                f"{shown}: first cell's imports",
+                median(runs),
+                "ms",
+                runs=runs,
+                note=notes.get(shown, ""),
+            ),
+            Result(
+                "import",
+                f"{shown}: first cell's imports / baseline",
+                ratio(median(runs), baseline),
+                "x",
+                IMPORT_RATIO,
+                statistic="ratio of medians",
+            ),
+        ]
+    return results
 
 
 @benchmark(
     "import",
-    "import pmcourse against import pandas, in fresh interpreters",
-    """Each import runs in a fresh Python interpreter that times only the import
-    statement (time.perf_counter around it), so interpreter start-up is left out. The
-    modules are imported in turn (pandas, pmcourse, pmcourse.datasets, pandas, ...), 15
-    times each after one discarded warm-up round that writes the bytecode caches; the
-    figures are medians and the budget is on the ratio of the medians. A notebook's first
-    cell goes on to import submodules such as `pmcourse.datasets`, which loads pandas,
-    numpy and scipy; that import is recorded beside it.""",
+    "each learner notebook's first-cell imports against import pandas, matplotlib.pyplot",
+    f"""The import statements of each `notebooks/*.ipynb` first code cell that imports
+    (read with `ast`; the rest of the cell left out; usually the first code cell, but module 0
+    opens with `1 + 1`) run in a fresh Python interpreter in the notebook's
+    folder, which times only them (time.perf_counter around them), so interpreter start-up
+    is left out. The baseline, `{IMPORT_BASELINE}`, is timed the same way. All run in turn
+    (baseline, each notebook, baseline, ...), 15 times each after one discarded warm-up
+    round that writes the bytecode caches; the figures are medians, and the budget is on
+    each notebook's ratio of medians to the baseline: what a learner waits for before the
+    first cell returns, against the libraries every notebook needs anyway.""",
 )
 def bench_import(options: Options) -> list[Result]:
-    modules = ["pandas", "pmcourse", "pmcourse.datasets"]
-    times: dict[str, list[float]] = {module: [] for module in modules}
-    n = options.runs(15)
-    for module in modules:
-        _import_time(module)  # warm-up: bytecode caches and the OS file cache
-    for _ in range(n):
-        for module in modules:
-            times[module].append(_import_time(module) * 1000)
-    pandas_ms, pmcourse_ms = median(times["pandas"]), median(times["pmcourse"])
-    options.log(f"  import pandas {pandas_ms:.1f} ms, import pmcourse {pmcourse_ms:.1f} ms")
-    return [
-        Result("import", "import pandas", pandas_ms, "ms", runs=times["pandas"]),
-        Result("import", "import pmcourse", pmcourse_ms, "ms", runs=times["pmcourse"]),
-        Result(
-            "import",
-            "import pmcourse / import pandas",
-            ratio(pmcourse_ms, pandas_ms),
-            "x",
-            IMPORT_RATIO,
-            statistic="ratio of medians",
-        ),
-        Result(
-            "import",
-            "import pmcourse.datasets",
-            median(times["pmcourse.datasets"]),
-            "ms",
-            runs=times["pmcourse.datasets"],
-            note="loads pandas, numpy and scipy: what a notebook's first cell waits for",
-        ),
-    ]
+    codes = {"baseline": (ROOT, IMPORT_BASELINE)}
+    notes, failed = {}, []
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        shown = f"notebooks/{path.name}"
+        try:
+            statements = first_cell_imports(path)
+        except (SyntaxError, ValueError) as error:  # a cell Python cannot read
+            failed.append(Result.failed("import", shown, error))
+            continue
+        if statements:
+            codes[shown] = (path.parent, "\n".join(statements))
+            notes[shown] = "; ".join(statements)
+        else:
+            failed.append(Result.failed("import", shown, "no code cell imports anything"))
+    for shown, (cwd, code) in list(codes.items()):
+        try:
+            _import_time(code, cwd)  # warm-up: bytecode caches and the OS file cache
+        except RuntimeError as error:
+            failed.append(Result.failed("import", f"{shown}: first cell's imports", error))
+            del codes[shown]
+    if "baseline" not in codes:
+        return failed
+    times: dict[str, list[float]] = {shown: [] for shown in codes}
+    for _ in range(options.runs(15)):
+        for shown, (cwd, code) in codes.items():
+            times[shown].append(_import_time(code, cwd) * 1000)
+    baseline = times.pop("baseline")
+    for shown, runs in times.items():
+        options.log(f"  {shown}: {median(runs):.0f} ms, baseline {median(baseline):.0f} ms")
+    return import_results(baseline, times, notes) + failed
 
 
 @benchmark(
@@ -392,7 +457,7 @@ def bench_book(options: Options) -> list[Result]:
         options.log(
             f"  book run {i + 1}/{n}: clean {clean[-1]:.1f} s, rebuild {rebuild[-1]:.1f} s"
         )
-    startup = [_import_time("jupyter_book.sphinx") for _ in range(n)]
+    startup = [_import_time("import jupyter_book.sphinx") for _ in range(n)]
     share = median(startup) / median(rebuild)
     return [
         Result("book", "clean build", median(clean), "s", runs=clean),

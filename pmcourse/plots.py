@@ -8,6 +8,9 @@ module changes no global matplotlib setting.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -41,6 +44,39 @@ def _axes(ax: Axes | None, size: tuple[float, float] = (6, 3.5)) -> Axes:
     return ax
 
 
+def _grouped_bars(
+    ax: Axes,
+    groups: Sequence[str],
+    series: Mapping[str, Sequence[float]],
+    *,
+    colours: Sequence[str],
+    hatches: Sequence[str | None] = (),
+) -> None:
+    """One bar per series side by side within each group, the groups labelled below."""
+    positions = np.arange(len(groups))
+    width = 0.8 / max(len(series), 1)
+    for k, (label, heights) in enumerate(series.items()):
+        ax.bar(
+            positions + (k - (len(series) - 1) / 2) * width,
+            heights,
+            width,
+            label=label,
+            color=colours[k % len(colours)],
+            edgecolor="black",
+            linewidth=0.5,
+            hatch=hatches[k] if k < len(hatches) else None,
+        )
+    ax.set_xticks(positions, groups)
+
+
+def _finished(ax: Axes, *, legend: dict[str, Any] | None = None) -> Axes:
+    """The course's finish: no top or right frame line; a frameless legend if `legend` is given."""
+    if legend is not None:
+        ax.legend(frameon=False, **legend)
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
 def plot_hardy_weinberg(n_AA: int, n_Aa: int, n_aa: int, *, ax: Axes | None = None) -> Axes:
     """Observed genotype counts beside those expected under Hardy-Weinberg equilibrium.
 
@@ -66,28 +102,10 @@ def plot_hardy_weinberg(n_AA: int, n_Aa: int, n_aa: int, *, ax: Axes | None = No
     """
     ax = _axes(ax)
     result = hardy_weinberg_test(n_AA, n_Aa, n_aa)
-    positions = np.arange(3)
-    width = 0.38
-    ax.bar(
-        positions - width / 2,
-        [n_AA, n_Aa, n_aa],
-        width,
-        label="observed",
-        color=OKABE_ITO[4],
-        edgecolor="black",
-        linewidth=0.5,
+    series = {"observed": [n_AA, n_Aa, n_aa], "expected under HWE": result.expected}
+    _grouped_bars(
+        ax, ["AA", "Aa", "aa"], series, colours=(OKABE_ITO[4], OKABE_ITO[0]), hatches=(None, "//")
     )
-    ax.bar(
-        positions + width / 2,
-        result.expected,
-        width,
-        label="expected under HWE",
-        color=OKABE_ITO[0],
-        edgecolor="black",
-        linewidth=0.5,
-        hatch="//",
-    )
-    ax.set_xticks(positions, ["AA", "Aa", "aa"])
     ax.set_xlabel("genotype (A = reference allele, a = variant allele)")
     ax.set_ylabel("number of patients")
     ax.set_title(
@@ -95,9 +113,7 @@ def plot_hardy_weinberg(n_AA: int, n_Aa: int, n_aa: int, *, ax: Axes | None = No
         f"   p-value = {result.p_value:.3g}",
         fontsize="medium",
     )
-    ax.legend(frameon=False)
-    ax.spines[["top", "right"]].set_visible(False)
-    return ax
+    return _finished(ax, legend={})
 
 
 def plot_allele_frequencies(frequencies: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
@@ -113,6 +129,7 @@ def plot_allele_frequencies(frequencies: pd.DataFrame, *, ax: Axes | None = None
     Returns
     -------
     matplotlib.axes.Axes
+        One group of bars per ancestry group, one bar (and legend entry) per SNP.
 
     Examples
     --------
@@ -128,26 +145,12 @@ def plot_allele_frequencies(frequencies: pd.DataFrame, *, ax: Axes | None = None
             f"column per SNP; got {type(frequencies).__name__}."
         )
     ax = _axes(ax, size=(7, 3.5))
-    n_groups, n_snps = frequencies.shape
-    width = 0.8 / max(n_snps, 1)
-    positions = np.arange(n_groups)
-    for k, column in enumerate(frequencies.columns):
-        ax.bar(
-            positions + (k - (n_snps - 1) / 2) * width,
-            frequencies[column],
-            width,
-            label=str(column),
-            color=OKABE_ITO[k % len(OKABE_ITO)],
-            edgecolor="black",
-            linewidth=0.5,
-        )
-    ax.set_xticks(positions, [str(group) for group in frequencies.index])
+    series = {str(column): frequencies[column] for column in frequencies.columns}
+    _grouped_bars(ax, [str(group) for group in frequencies.index], series, colours=OKABE_ITO)
     ax.set_xlabel("ancestry group")
     ax.set_ylabel("variant allele frequency")
     ax.set_ylim(0, 1)
-    ax.legend(frameon=False, ncols=min(n_snps, 3), fontsize="small")
-    ax.spines[["top", "right"]].set_visible(False)
-    return ax
+    return _finished(ax, legend={"ncols": min(len(series), 3), "fontsize": "small"})
 
 
 # Line styles as well as colours, so the curves differ without colour too; the
@@ -180,6 +183,7 @@ def plot_exposure(
     Returns
     -------
     matplotlib.axes.Axes
+        Time in days across, the window shaded grey, the legend to the right.
 
     Examples
     --------
@@ -190,7 +194,7 @@ def plot_exposure(
     'concentration (µg/L)'
     >>> plt.close(ax.figure)
     """
-    ax = _axes(ax, size=(7, 3.8))
+    ax = _axes(ax, size=(7.5, 3.8))
     low, high = window
     ax.axhspan(low, high, color="#999999", alpha=0.2, label="therapeutic window")
     for k, (phenotype, curve) in enumerate(curves.items()):
@@ -207,13 +211,24 @@ def plot_exposure(
     ax.set_ylim(bottom=0)
     if title:
         ax.set_title(title)
-    ax.legend(frameon=False, fontsize="small", loc="center left", bbox_to_anchor=(1, 0.5))
-    ax.spines[["top", "right"]].set_visible(False)
-    return ax
+    legend = {"fontsize": "small", "loc": "center left", "bbox_to_anchor": (1, 0.5)}
+    return _finished(ax, legend=legend)
 
 
 def plot_phenotype_counts(phenotypes: pd.Series, *, ax: Axes | None = None) -> Axes:
     """Horizontal bars: how many patients have each phenotype.
+
+    Parameters
+    ----------
+    phenotypes : pandas.Series
+        One phenotype per patient; the column's name becomes the title.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure is made when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The most common phenotype on top.
 
     Examples
     --------
@@ -231,5 +246,4 @@ def plot_phenotype_counts(phenotypes: pd.Series, *, ax: Axes | None = None) -> A
     ax.set_xlabel("patients")
     if phenotypes.name:
         ax.set_title(str(phenotypes.name))
-    ax.spines[["top", "right"]].set_visible(False)
-    return ax
+    return _finished(ax)

@@ -8,15 +8,16 @@ Adding a demo
 -------------
 1. Write the plain function ``update_<name>(...) -> Figure``: one keyword
    argument per slider, named as the slider's argument, and defaults that work.
-2. Write ``<name>_explorer()``, which builds the widget with
-   ``ipywidgets.interactive`` over the update function (import ipywidgets inside
-   it, so importing this module stays light).
+2. Write ``<name>_explorer()``, which returns ``_explorer(update_<name>,
+   argument=(label, ...), ...)``: one control per argument, each with a plain
+   label that is shown beside it and read out by screen readers.
 3. Add both to ``__all__`` and register them in :data:`WIDGET_DEMOS` with
    :class:`WidgetDemo`, giving representative slider values as ``example``
    (usually the sliders' starting values).
 
 ``tests/test_widget_demos.py`` checks that every public function here belongs
-to a registered demo and that ``example`` names exactly the widget's sliders;
+to a registered demo, that ``example`` names exactly the widget's sliders and
+that every control has a label;
 ``make bench ONLY=widgets`` times every registered update function (budget: a
 median of at most 100 ms per call).
 """
@@ -66,7 +67,7 @@ class WidgetDemo:
 
 
 def update_hardy_weinberg(
-    p: float = 0.7, n_patients: int = 500, heterozygote_deficit: float = 0.0, *, seed: int = 1
+    p: float = 0.7, n_patients: int = 500, inbreeding: float = 0.0, *, seed: int = 1
 ) -> Figure:
     """Draw genotype counts for the given settings and compare them with HWE.
 
@@ -76,10 +77,11 @@ def update_hardy_weinberg(
         Frequency of allele A in the population.
     n_patients : int, default 500
         Number of patients genotyped.
-    heterozygote_deficit : float, default 0.0
-        Share of the expected heterozygotes that are missing (F): 0 is
-        equilibrium; larger values mimic inbreeding, population structure or
-        genotyping errors.
+    inbreeding : float, default 0.0
+        The inbreeding coefficient F: the share of the expected heterozygotes
+        that are missing. 0 is equilibrium; larger values mimic inbreeding,
+        population structure or genotyping errors (as in
+        :func:`pmcourse.genetics.simulate_genotype_counts`).
     seed : int, default 1
         Seed of the random draw, fixed so moving one slider changes one thing.
 
@@ -89,69 +91,29 @@ def update_hardy_weinberg(
 
     Examples
     --------
-    >>> figure = update_hardy_weinberg(0.5, 200, 0.3)
+    >>> figure = update_hardy_weinberg(0.5, 200, inbreeding=0.3)
     >>> figure.axes[0].get_xlabel()
     'genotype (A = reference allele, a = variant allele)'
     >>> plt.close(figure)
     """
-    counts = simulate_genotype_counts(p, n_patients, inbreeding=heterozygote_deficit, seed=seed)
-    figure, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
-    plot_hardy_weinberg(*counts, ax=ax)
-    return figure
-
-
-def _shown(update: Callable[..., Figure]) -> Callable[..., None]:
-    """What a widget calls: draw with ``update``, show the figure, then free it."""
-
-    def show(**slider_values: Any) -> None:
-        figure = update(**slider_values)
-        plt.show()
-        plt.close(figure)
-
-    return show
+    counts = simulate_genotype_counts(p, n_patients, inbreeding=inbreeding, seed=seed)
+    return plot_hardy_weinberg(*counts).figure
 
 
 def hardy_weinberg_explorer():
-    """The Hardy-Weinberg explorer: sliders for p, sample size and heterozygote deficit.
+    """The Hardy-Weinberg explorer: sliders for p, sample size and inbreeding F.
 
     Returns
     -------
     ipywidgets.interactive
-        Display it in a notebook (make it the last line of a cell).
+        Display it in a notebook (make it the last line of a cell). Moving a
+        slider redraws :func:`update_hardy_weinberg` with the new value.
     """
-    import ipywidgets as widgets  # imported here: widgets are only needed in a notebook
-
-    style = {"description_width": "initial"}
-    layout = widgets.Layout(width="420px")
-    return widgets.interactive(
-        _shown(update_hardy_weinberg),
-        p=widgets.FloatSlider(
-            value=0.7,
-            min=0.0,
-            max=1.0,
-            step=0.01,
-            style=style,
-            layout=layout,
-            description="allele frequency p(A)",
-        ),
-        n_patients=widgets.IntSlider(
-            value=500,
-            min=20,
-            max=5000,
-            step=20,
-            style=style,
-            layout=layout,
-            description="patients genotyped",
-        ),
-        heterozygote_deficit=widgets.FloatSlider(
-            value=0.0,
-            min=0.0,
-            max=1.0,
-            step=0.05,
-            style=style,
-            layout=layout,
-            description="heterozygote deficit F",
-        ),
+    return _explorer(
+        update_hardy_weinberg,
+        p=("Allele frequency p(A)", 0.7, 0.0, 1.0, 0.01),
+        n_patients=("Patients genotyped", 500, 20, 5000, 20),
+        inbreeding=("Inbreeding (F): too few heterozygotes", 0.0, 0.0, 1.0, 0.05),
     )
 
 
@@ -185,15 +147,12 @@ def update_exposure(
         phenotype: simulate_exposure(phenotype, drug=drug, dose_mg=dose_mg, interval_h=interval_h)
         for phenotype in simulator_phenotypes()
     }
-    figure, ax = plt.subplots(figsize=(7.5, 3.8), layout="constrained")
     what = "active metabolite" if model.kind == "prodrug" else "drug"
-    plot_exposure(
+    return plot_exposure(
         curves,
         window=(model.window_low_ug_l, model.window_high_ug_l),
         title=f"{drug}: {dose_mg:g} mg every {interval_h:g} h ({what} in plasma)",
-        ax=ax,
-    )
-    return figure
+    ).figure
 
 
 def exposure_explorer():
@@ -202,30 +161,51 @@ def exposure_explorer():
     Returns
     -------
     ipywidgets.interactive
-        Display it in a notebook (make it the last line of a cell).
+        A drop-down list of the simulator's drugs and two sliders over
+        :func:`update_exposure`; display it in a notebook (make it the last
+        line of a cell).
+    """
+    return _explorer(
+        update_exposure,
+        drug=("Drug", list(drug_models())),
+        dose_mg=("Dose (mg)", 20.0, 0.0, 150.0, 5.0),
+        interval_h=("Hours between doses", 24.0, 6.0, 48.0, 6.0),
+    )
+
+
+def _explorer(update: Callable[..., Figure], **controls: tuple) -> Any:
+    """``ipywidgets.interactive`` over `update`, with one labelled control per argument.
+
+    Each control is ``(label, options)`` for a drop-down list, or ``(label,
+    start, lowest, highest, step)`` for a slider (of whole numbers when
+    `start` is an int). The label is the control's description: plain text
+    shown beside it, which screen readers read out.
     """
     import ipywidgets as widgets  # imported here: widgets are only needed in a notebook
 
-    style = {"description_width": "initial"}
-    layout = widgets.Layout(width="420px")
-    return widgets.interactive(
-        _shown(update_exposure),
-        drug=widgets.Dropdown(
-            options=list(drug_models()), style=style, layout=layout, description="drug"
-        ),
-        dose_mg=widgets.FloatSlider(
-            value=20, min=0, max=150, step=5, style=style, layout=layout, description="dose (mg)"
-        ),
-        interval_h=widgets.FloatSlider(
-            value=24,
-            min=6,
-            max=48,
-            step=6,
-            style=style,
-            layout=layout,
-            description="hours between doses",
-        ),
-    )
+    common = {"style": {"description_width": "initial"}, "layout": widgets.Layout(width="420px")}
+    built = {}
+    for argument, (label, *values) in controls.items():
+        if len(values) == 1:
+            built[argument] = widgets.Dropdown(options=values[0], description=label, **common)
+            continue
+        start, low, high, step = values
+        slider = widgets.IntSlider if isinstance(start, int) else widgets.FloatSlider
+        built[argument] = slider(
+            value=start, min=low, max=high, step=step, description=label, **common
+        )
+    return widgets.interactive(_shown(update), **built)
+
+
+def _shown(update: Callable[..., Figure]) -> Callable[..., None]:
+    """What a widget calls: draw with ``update``, show the figure, then free it."""
+
+    def show(**slider_values: Any) -> None:
+        figure = update(**slider_values)
+        plt.show()
+        plt.close(figure)
+
+    return show
 
 
 #: Every interactive demo of the course, by name (see "Adding a demo" above).
@@ -233,7 +213,7 @@ WIDGET_DEMOS: dict[str, WidgetDemo] = {
     "hardy_weinberg": WidgetDemo(
         update=update_hardy_weinberg,
         widget=hardy_weinberg_explorer,
-        example={"p": 0.7, "n_patients": 500, "heterozygote_deficit": 0.0},
+        example={"p": 0.7, "n_patients": 500, "inbreeding": 0.0},
     ),
     "exposure": WidgetDemo(
         update=update_exposure,

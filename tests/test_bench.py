@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 import yaml
 from markdown_it import MarkdownIt
@@ -129,6 +130,7 @@ def test_registry_has_the_benchmarks_of_the_issue_in_order():
 def test_budgets_are_those_of_the_course():
     assert (benchmarks.NOTEBOOK_WALL_S, benchmarks.NOTEBOOK_PEAK_MB) == (20, 400)
     assert benchmarks.IMPORT_RATIO == 1.5 and benchmarks.WIDGET_UPDATE_MS == 100
+    assert benchmarks.IMPORT_BASELINE == "import pandas, matplotlib.pyplot"
     assert benchmarks.DATA_WALL_S == 30 and benchmarks.REBUILD_RATIO == 0.2
     assert (benchmarks.COHORT_WALL_S, benchmarks.COHORT_PEAK_MB) == (10, 2000)
     assert benchmarks.COHORT_PATIENTS == 1_000_000 and benchmarks.GRADING_COPIES == 40
@@ -186,6 +188,67 @@ def test_one_benchmark_alone_passes_and_leaves_the_page(fake_benchmarks, capsys)
     assert "all budgets met" in capsys.readouterr().out
     assert len(list(results.glob("*.json"))) == 2  # the run's own file and latest.json
     assert not (fake_benchmarks / "benchmarks.md").exists()
+
+
+def test_first_cell_imports_are_the_import_statements_of_the_first_importing_cell(tmp_path):
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("import nothing_from_markdown"),
+        nbformat.v4.new_code_cell("1 + 1  # module 0 opens with a sum"),
+        nbformat.v4.new_code_cell(
+            "%matplotlib inline\n"
+            "!pip list\n"
+            "import pandas as pd\n"
+            "from pmcourse import datasets, plots  # the course library\n"
+            "cohort = datasets.load('cohort')\n"
+            "if False:\n"
+            "    import nested_is_left_out\n"
+            "import numpy, json"
+        ),
+        nbformat.v4.new_code_cell("import scipy"),
+    ]
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(notebook, path)
+    assert benchmarks.first_cell_imports(path) == [
+        "import pandas as pd",
+        "from pmcourse import datasets, plots",
+        "import numpy, json",
+    ]
+    notebook.cells = notebook.cells[:2]
+    nbformat.write(notebook, path)
+    assert benchmarks.first_cell_imports(path) == []
+
+
+def test_every_learner_notebook_imports_something_in_its_first_cell():
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        statements = benchmarks.first_cell_imports(path)
+        assert statements, f"{path.name}: the import benchmark would time nothing"
+        compile("\n".join(statements), path.name, "exec")
+
+
+def test_import_results_hold_each_notebook_to_one_and_a_half_baselines():
+    results = benchmarks.import_results(
+        [400.0, 380.0, 420.0],
+        {"notebooks/a.ipynb": [590.0, 600.0, 610.0], "notebooks/b.ipynb": [900.0, 800.0]},
+        {"notebooks/a.ipynb": "import pandas"},
+    )
+    assert [r.what for r in results] == [
+        "import pandas, matplotlib.pyplot (baseline)",
+        "notebooks/a.ipynb: first cell's imports",
+        "notebooks/a.ipynb: first cell's imports / baseline",
+        "notebooks/b.ipynb: first cell's imports",
+        "notebooks/b.ipynb: first cell's imports / baseline",
+    ]
+    assert [r.value for r in results] == [400.0, 600.0, 1.5, 850.0, 2.125]
+    assert [r.status for r in results] == ["recorded", "recorded", "pass", "recorded", "FAIL"]
+    assert results[1].note == "import pandas" and results[3].note == ""
+    assert results[2].budget == benchmarks.IMPORT_RATIO
+
+
+def test_import_time_times_the_statements_in_a_fresh_interpreter(tmp_path):
+    assert 0 < benchmarks._import_time("import json", tmp_path) < 5
+    with pytest.raises(RuntimeError, match="No module named 'no_such_module'"):
+        benchmarks._import_time("import no_such_module", tmp_path)
 
 
 def test_run_command_measures_time_and_peak_memory():

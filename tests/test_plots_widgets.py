@@ -1,3 +1,5 @@
+import inspect
+
 import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -31,8 +33,8 @@ def test_allele_frequency_plot_wants_a_table():
 
 
 def test_explorer_update_reacts_to_its_sliders():
-    balanced = widgets.update_hardy_weinberg(0.5, 1000, 0.0)
-    deficit = widgets.update_hardy_weinberg(0.5, 1000, 0.6)
+    balanced = widgets.update_hardy_weinberg(0.5, 1000, inbreeding=0.0)
+    deficit = widgets.update_hardy_weinberg(0.5, 1000, inbreeding=0.6)
     heights = [
         [bar.get_height() for bar in figure.axes[0].patches[:3]] for figure in (balanced, deficit)
     ]
@@ -43,10 +45,38 @@ def test_explorer_update_reacts_to_its_sliders():
 
 def test_explorer_builds_three_sliders():
     explorer = widgets.hardy_weinberg_explorer()
-    descriptions = [child.description for child in explorer.children[:-1]]
-    assert descriptions == [
-        "allele frequency p(A)",
-        "patients genotyped",
-        "heterozygote deficit F",
+    sliders = explorer.children[:-1]
+    assert [slider.description for slider in sliders] == [
+        "Allele frequency p(A)",
+        "Patients genotyped",
+        "Inbreeding (F): too few heterozygotes",
     ]
+    assert [type(slider).__name__ for slider in sliders] == [
+        "FloatSlider",
+        "IntSlider",
+        "FloatSlider",
+    ]
+    assert explorer.kwargs == {"p": 0.7, "n_patients": 500, "inbreeding": 0.0}
+    plt.close("all")
+
+
+def test_the_inbreeding_slider_speaks_the_word_of_genetics():
+    from pmcourse.genetics import simulate_genotype_counts
+
+    update = inspect.signature(widgets.update_hardy_weinberg).parameters
+    simulate = inspect.signature(simulate_genotype_counts).parameters
+    assert "inbreeding" in update and "inbreeding" in simulate
+    assert update["inbreeding"].default == simulate["inbreeding"].default
+
+
+def test_grouped_bars_stand_side_by_side_within_each_group():
+    table = pd.DataFrame({"rs1": [0.1, 0.3], "rs2": [0.5, 0.2]}, index=["EUR", "EA"])
+    ax = plots.plot_allele_frequencies(table)
+    centres = [bar.get_x() + bar.get_width() / 2 for bar in ax.patches]
+    assert centres == pytest.approx([-0.2, 0.8, 0.2, 1.2])  # rs1 left of rs2 in each group
+    assert [label.get_text() for label in ax.get_xticklabels()] == ["EUR", "EA"]
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == ["rs1", "rs2"]
+    hatched = plots.plot_hardy_weinberg(30, 50, 20)
+    assert [bar.get_hatch() for bar in hatched.patches] == [None] * 3 + ["//"] * 3
+    assert not hatched.spines["top"].get_visible() and hatched.get_legend() is not None
     plt.close("all")

@@ -38,3 +38,14 @@ def test_update_draws_a_figure_from_the_example(name, demo):
     figure = demo.update(**demo.example)
     assert isinstance(figure, Figure), name
     plt.close(figure)
+
+
+@pytest.mark.parametrize(("name", "demo"), DEMOS, ids=[name for name, _ in DEMOS])
+def test_every_control_has_a_plain_label_for_screen_readers(name, demo):
+    controls = demo.widget().children[:-1]  # the last child is the figure's output area
+    assert len(controls) == len(demo.example), name
+    for control in controls:
+        label = control.description
+        assert label.strip() and label == label.strip(), f"{name}: a control has no label"
+        assert "<" not in label and not control.description_allow_html, f"{name}: {label!r}"
+    plt.close("all")
