@@ -393,7 +393,7 @@ def _explain_error(kind: str, detail: str) -> str:
         "AttributeError": "A name after a dot does not exist: check its spelling.",
         "ValueError": "A value is not acceptable to the function it was given to.",
     }.get(kind, "")
-    message = f"{kind}: {detail}" if detail else kind
+    message = f"{kind}: {detail.rstrip('.')}" if detail else kind
     return f"{message}. {advice}".strip()
 
 
@@ -522,8 +522,7 @@ def run_cases(
     outcomes = []
     with contextlib.ExitStack() as stack:
         for module, *names in forbidden:
-            for name in names:
-                stack.enter_context(forbid(module, name))
+            stack.enter_context(forbid(module, *names))
         for args in cases:
             try:
                 value = _call_quietly(function, args)

@@ -261,21 +261,25 @@ def test_plain_values_are_json_ready():
 
 
 def test_reference_runs_before_the_learner_and_forbidden_functions_stay_off_meanwhile():
-    import math as maths
+    import statistics
 
     order = []
 
-    def reference_root(x):
+    def reference_middle(values):
         order.append("reference")
-        return maths.sqrt(x)
+        return statistics.median(values)
 
-    def learner_root(x):
+    def learner_middle(values):
         order.append("learner")
-        return maths.sqrt(x)
+        return statistics.median(values)
 
     result = check_function(
-        learner_root, reference_root, [(4.0,), (9.0,)], name="root", forbidden=[(maths, "sqrt")]
+        learner_middle,
+        reference_middle,
+        [([1, 5, 2],), ([4, 3],)],
+        name="middle",
+        forbidden=[(statistics, "median")],
     )
     assert not result.passed and "switched off" in result.message
     assert order == ["reference", "reference", "learner"]
-    assert maths.sqrt(4.0) == 2.0
+    assert statistics.median([1, 5, 2]) == 2

@@ -130,7 +130,7 @@ def _learner_alerts(medications, profile):
         drug
         for drug in medications
         if pgx.has_recommendation(drug, profile)
-        and pgx.recommendation(drug, **profile).changes_prescription
+        and pgx.recommendation(drug, profile).changes_prescription
     ]
 
 

@@ -133,3 +133,9 @@ def test_carriers_keeps_the_index():
 def test_make_genotypes_rejects_a_frame_without_ancestry():
     with pytest.raises(ValueError, match="ancestry"):
         genetics.make_genotypes(pd.DataFrame({"patient_id": ["PM-000001"]}))
+
+
+@pytest.mark.parametrize("counts", [(36, 48, 16), (50, 20, 30), (381, 429, 190), (0, 3, 997)])
+def test_hardy_weinberg_p_value_is_scipys_chi_square_tail(counts):
+    result = genetics.hardy_weinberg_test(*counts)
+    assert result.p_value == pytest.approx(stats.chi2.sf(result.chi_square, df=1), rel=1e-12)

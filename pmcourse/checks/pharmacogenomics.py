@@ -36,17 +36,12 @@ __all__ = [
     "ward_cases",
 ]
 
-# Activity values of older tables (*10 before 2020, *9 and *41 before the CPIC
-# update of 2022-11-08), to recognise a score worked out from an old table.
-_OLD_CYP2D6_VALUES = {"*9": 0.5, "*41": 0.5, "*10": 0.5}
-
 
 def _old_cyp2d6_score(diplotype: str) -> float:
-    total = 0.0
-    for allele in pgx.split_diplotype(diplotype):
-        name, copies = pgx.split_allele(allele)
-        total += _OLD_CYP2D6_VALUES.get(name, pgx.activity_value("CYP2D6", name)) * copies
-    return total
+    """The CYP2D6 score with the activity values of before CPIC's 2020 and 2022 revisions."""
+    return sum(
+        pgx.former_activity_value("CYP2D6", allele) for allele in pgx.split_diplotype(diplotype)
+    )
 
 
 def allele_function(answer: Any, *, gene: str = "CYP2C19", allele: str = "*17") -> CheckResult:
