@@ -46,7 +46,6 @@ __all__ = [
     "check_value",
     "compare",
     "forbid",
-    "judge_outcomes",
     "run_cases",
     "to_plain",
 ]
@@ -620,68 +619,17 @@ def check_function(
     ZeroDivisionError: division by zero. Something was divided by zero:
     check what you divide by.
     """
-    if not callable(function):
-        return _not_a_function(_describe(function), name, quick)
     cases = [tuple(case) for case in cases]
-    expected = [_call_quietly(reference, args) for args in cases]
-    outcomes = run_cases(function, cases, forbidden=forbidden)
-    return judge_outcomes(
-        outcomes,
-        expected,
-        cases,
-        name=name,
+    return FunctionCheck(
+        name,
+        reference,
+        examples=lambda: cases,
         hint=hint,
         tolerance=tolerance,
-        quick=quick,
-        show_inputs=show_inputs,
         common_mistakes=common_mistakes,
-    )
-
-
-def judge_outcomes(
-    outcomes: Sequence[Outcome],
-    expected: Sequence[Any],
-    cases: Sequence[tuple],
-    *,
-    name: str,
-    hint: str = "",
-    tolerance: float = 1e-6,
-    quick: bool = True,
-    show_inputs: bool = True,
-    common_mistakes: Sequence[tuple[Callable, str]] = (),
-    plain: bool = False,
-) -> CheckResult:
-    """The verdict on the learner's outcomes, case by case, against the expected values.
-
-    With ``plain=True`` the outcomes hold plain values (:func:`to_plain`), as
-    they come back from another kernel, and the expected values and known
-    slips are made plain too before they are compared.
-    """
-    as_given = to_plain if plain else (lambda value: value)
-    for number, (args, outcome) in enumerate(zip(cases, outcomes, strict=False), start=1):
-        shown = f", {name}({', '.join(_short_repr(a) for a in args)})" if show_inputs else ""
-        problem = _outcome_problem(outcome, number, shown, quick, name, hint)
-        if problem is not None:
-            return problem
-        difference = compare(outcome.value, as_given(expected[number - 1]), tolerance=tolerance)
-        if difference is not None:
-            mistakes = [(as_given(v), h) for v, h in _mistaken_results(common_mistakes, args)]
-            return CheckResult(
-                name,
-                False,
-                f"On test input {number}{shown}, the result is not right. {difference}",
-                hint=_mistake_hint(outcome.value, mistakes, tolerance) or hint,
-                quick=quick,
-            )
-    if len(outcomes) < len(cases):
-        raise ValueError(f"{len(cases)} test inputs but only {len(outcomes)} results.")
-    return CheckResult(
-        name,
-        True,
-        "Well done: your function gave the right result for "
-        + ("the test input." if len(cases) == 1 else f"all {len(cases)} test inputs."),
-        quick=quick,
-    )
+        show_inputs=show_inputs,
+        forbidden=forbidden,
+    )(function, quick=quick)
 
 
 @dataclass(frozen=True)
@@ -731,27 +679,19 @@ class FunctionCheck:
         """The given cases, or the public examples when none are given."""
         return [tuple(case) for case in (self.examples() if cases is None else cases)]
 
-    def _options(self) -> dict:
-        return {
-            "name": self.name,
-            "hint": self.hint,
-            "tolerance": self.tolerance,
-            "show_inputs": self.show_inputs,
-            "common_mistakes": self.common_mistakes,
-        }
-
     def __call__(
         self, function: Any, *, cases: Iterable[tuple] | None = None, quick: bool = True
     ) -> CheckResult:
-        """Check the learner's function on `cases` (default: the public examples)."""
-        return check_function(
-            function,
-            self.reference,
-            self.cases(cases),
-            quick=quick,
-            forbidden=self.forbidden,
-            **self._options(),
-        )
+        """Check the learner's function on `cases` (default: the public examples).
+
+        All expected results are computed before the learner's function runs.
+        """
+        if not callable(function):
+            return _not_a_function(_describe(function), self.name, quick)
+        cases = self.cases(cases)
+        expected = [_call_quietly(self.reference, args) for args in cases]
+        outcomes = run_cases(function, cases, forbidden=self.forbidden)
+        return self._verdict(outcomes, expected, cases, quick=quick)
 
     def results(self, function: Any, *, cases: Iterable[tuple] | None = None) -> list[dict]:
         """The learner's results on `cases`, as plain data ready for JSON."""
@@ -763,14 +703,56 @@ class FunctionCheck:
     def judge(
         self, results: Sequence[dict], *, cases: Iterable[tuple] | None = None, quick: bool = False
     ) -> CheckResult:
-        """The verdict on plain results from :meth:`results`, given the same cases."""
+        """The verdict on plain results from :meth:`results`, given the same cases.
+
+        The expected values and known slips are made plain too before they are
+        compared, as the results come back from another kernel.
+        """
         cases = self.cases(cases)
         outcomes = [Outcome.from_plain(record) for record in results]
         if outcomes and outcomes[0].error == _NOT_A_FUNCTION:
             return _not_a_function(outcomes[0].detail, self.name, quick)
-        expected = [_call_quietly(self.reference, args) for args in cases]
-        return judge_outcomes(
-            outcomes, expected, cases, quick=quick, plain=True, **self._options()
+        expected = [to_plain(_call_quietly(self.reference, args)) for args in cases]
+        return self._verdict(outcomes, expected, cases, quick=quick, plain=True)
+
+    def _verdict(
+        self,
+        outcomes: Sequence[Outcome],
+        expected: Sequence[Any],
+        cases: Sequence[tuple],
+        *,
+        quick: bool,
+        plain: bool = False,
+    ) -> CheckResult:
+        """Compare the outcomes case by case; the first problem decides."""
+        name, hint = self.name, self.hint
+        for number, (args, outcome) in enumerate(zip(cases, outcomes, strict=False), start=1):
+            shown = (
+                f", {name}({', '.join(_short_repr(a) for a in args)})" if self.show_inputs else ""
+            )
+            problem = _outcome_problem(outcome, number, shown, quick, name, hint)
+            if problem is not None:
+                return problem
+            difference = compare(outcome.value, expected[number - 1], tolerance=self.tolerance)
+            if difference is not None:
+                mistakes = _mistaken_results(self.common_mistakes, args)
+                if plain:
+                    mistakes = [(to_plain(value), text) for value, text in mistakes]
+                return CheckResult(
+                    name,
+                    False,
+                    f"On test input {number}{shown}, the result is not right. {difference}",
+                    hint=_mistake_hint(outcome.value, mistakes, self.tolerance) or hint,
+                    quick=quick,
+                )
+        if len(outcomes) < len(cases):
+            raise ValueError(f"{len(cases)} test inputs but only {len(outcomes)} results.")
+        return CheckResult(
+            name,
+            True,
+            "Well done: your function gave the right result for "
+            + ("the test input." if len(cases) == 1 else f"all {len(cases)} test inputs."),
+            quick=quick,
         )
 
 

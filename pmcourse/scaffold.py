@@ -497,7 +497,9 @@ def age_cases(settings: Iterable[tuple[int, int]]) -> list[tuple[pd.DataFrame, i
     return [(cohort.iloc[::step].reset_index(drop=True), age) for age, step in settings]
 
 
-PATIENTS_AGED = FunctionCheck(
+#: ``patients_aged(patients, age)``, the function of the graded exercise; by default
+#: checked on the worked example (the cohort and 65), hidden tests pass their own cases.
+patients_aged = FunctionCheck(
     "patients_aged",
     lambda patients, age: len(patients[patients["age_years"] >= age]),
     examples=lambda: age_cases([(65, 1)]),
@@ -511,21 +513,6 @@ PATIENTS_AGED = FunctionCheck(
     ],
     show_inputs=False,
 )
-
-
-def patients_aged(
-    function: Any, *, cases: Iterable[tuple] | None = None, quick: bool = True
-) -> CheckResult:
-    """Check a learner's ``patients_aged(patients, age)`` (the graded exercise).
-
-    Examples
-    --------
-    >>> patients_aged(lambda patients, age: len(patients[patients["age_years"] >= age])).passed
-    True
-    >>> patients_aged(lambda patients, age: 0).passed
-    False
-    """
-    return PATIENTS_AGED(function, cases=cases, quick=quick)
 
 
 #: Part 2 of the graded exercise: how may the course data be used?

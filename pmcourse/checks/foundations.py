@@ -205,7 +205,9 @@ def variant_allele_frequency(
     )
 
 
-ALLELE_FREQUENCY = FunctionCheck(
+#: ``allele_frequency(n_AA, n_Aa, n_aa)``, which returns p; by default checked on
+#: (36, 48, 16) and CYP2C19*2 in the course cohort.
+allele_frequency = FunctionCheck(
     "allele_frequency",
     genetics.allele_frequency,
     examples=lambda: [(36, 48, 16), *cohort_counts("rs4244285")],
@@ -237,33 +239,6 @@ ALLELE_FREQUENCY = FunctionCheck(
         ),
     ],
 )
-
-
-def allele_frequency(
-    function: Any, *, cases: Iterable[tuple] | None = None, quick: bool = True
-) -> CheckResult:
-    """Check a learner's ``allele_frequency(n_AA, n_Aa, n_aa)``, which returns p.
-
-    Parameters
-    ----------
-    function : callable
-        The learner's function.
-    cases : iterable of (n_AA, n_Aa, n_aa), optional
-        Test inputs; by default the public examples, (36, 48, 16) and
-        CYP2C19*2 in the course cohort. Hidden tests pass their own.
-    quick : bool, default True
-        False in hidden tests (no reminder that more tests follow).
-
-    Examples
-    --------
-    >>> def my_allele_frequency(n_AA, n_Aa, n_aa):
-    ...     return (2 * n_AA + n_Aa) / (2 * (n_AA + n_Aa + n_aa))
-    >>> allele_frequency(my_allele_frequency).passed
-    True
-    >>> allele_frequency(lambda n_AA, n_Aa, n_aa: 0.6).passed
-    False
-    """
-    return ALLELE_FREQUENCY(function, cases=cases, quick=quick)
 
 
 # --------------------------------------------------------------------------

@@ -14,7 +14,6 @@ instead of patients) without giving the answer away.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -182,7 +181,9 @@ def clopidogrel_switches(answer: Any) -> CheckResult:
 
 
 # --------------------------------------------------------------------------
-# Functions the learner writes in the graded exercise
+# Functions the learner writes in the graded exercise. Each check is called as
+# check.cyp2c19_phenotype(function) for the public examples, or with
+# cases=... and quick=False in a hidden test; pmcourse.check.FunctionCheck says more.
 # --------------------------------------------------------------------------
 
 
@@ -218,7 +219,7 @@ def ward_cases(*wards: str) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
     ]
 
 
-CYP2C19_PHENOTYPE = FunctionCheck(
+cyp2c19_phenotype = FunctionCheck(
     "cyp2c19_phenotype",
     lambda diplotype: pgx.phenotype("CYP2C19", diplotype),
     examples=lambda: [("*1/*2",), ("*1/*17",), ("*2/*2",), ("*1/*1",)],
@@ -235,7 +236,7 @@ def _score_ignoring_copies(diplotype: str) -> float:
     )
 
 
-CYP2D6_ACTIVITY_SCORE = FunctionCheck(
+cyp2d6_activity_score = FunctionCheck(
     "cyp2d6_activity_score",
     lambda diplotype: pgx.activity_score("CYP2D6", diplotype),
     examples=lambda: [("*1/*4",), ("*1/*1x2",), ("*1/*41",)],
@@ -261,7 +262,7 @@ def _alerted_drugs(medications: list[str], profile: dict[str, str]) -> list[str]
     return pgx.drug_gene_alerts(medications, profile)["drug"].tolist()
 
 
-DRUG_GENE_ALERTS = FunctionCheck(
+drug_gene_alerts = FunctionCheck(
     "drug_gene_alerts",
     _alerted_drugs,
     examples=lambda: [
@@ -285,7 +286,7 @@ def _patients_with_changed_prescription(
     )
 
 
-PATIENTS_WITH_CHANGED_PRESCRIPTION = FunctionCheck(
+patients_with_changed_prescription = FunctionCheck(
     "patients_with_changed_prescription",
     _patients_with_changed_prescription,
     examples=lambda: ward_cases("Cardiology"),
@@ -294,55 +295,3 @@ PATIENTS_WITH_CHANGED_PRESCRIPTION = FunctionCheck(
     show_inputs=False,
     forbidden=[(pgx, "drug_gene_alerts")],
 )
-
-
-def cyp2c19_phenotype(
-    function: Any, *, cases: Iterable[tuple] | None = None, quick: bool = True
-) -> CheckResult:
-    """Check a learner's ``cyp2c19_phenotype(diplotype)``; ``pgx.phenotype`` is switched off.
-
-    Examples
-    --------
-    >>> cyp2c19_phenotype(lambda d: "Normal Metabolizer").passed
-    False
-    """
-    return CYP2C19_PHENOTYPE(function, cases=cases, quick=quick)
-
-
-def cyp2d6_activity_score(
-    function: Any, *, cases: Iterable[tuple] | None = None, quick: bool = True
-) -> CheckResult:
-    """Check a learner's ``cyp2d6_activity_score(diplotype)``; ``pgx.activity_score`` is off.
-
-    Examples
-    --------
-    >>> cyp2d6_activity_score(_score_ignoring_copies).passed
-    False
-    """
-    return CYP2D6_ACTIVITY_SCORE(function, cases=cases, quick=quick)
-
-
-def drug_gene_alerts(
-    function: Any, *, cases: Iterable[tuple] | None = None, quick: bool = True
-) -> CheckResult:
-    """Check a learner's ``drug_gene_alerts(medications, profile)``; the library's is off.
-
-    Examples
-    --------
-    >>> drug_gene_alerts(lambda medications, profile: medications).passed
-    False
-    """
-    return DRUG_GENE_ALERTS(function, cases=cases, quick=quick)
-
-
-def patients_with_changed_prescription(
-    function: Any, *, cases: Iterable[tuple] | None = None, quick: bool = True
-) -> CheckResult:
-    """Check a learner's ``patients_with_changed_prescription(medications, phenotypes)``.
-
-    Examples
-    --------
-    >>> patients_with_changed_prescription(lambda medications, phenotypes: 0).passed
-    False
-    """
-    return PATIENTS_WITH_CHANGED_PRESCRIPTION(function, cases=cases, quick=quick)
