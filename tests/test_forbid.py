@@ -1,4 +1,4 @@
-"""pmcourse.check.forbid: a function switched off for grading stays off however it is reached.
+"""pmcourse.switch_off.forbid: a function switched off for grading stays off however it is reached.
 
 Each route a learner might take to a switched-off function is tried inside the
 block (it must raise) and after it (it must work), also when the block ends
@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from pmcourse import check, pgx
+from pmcourse import check, pgx, switch_off
 from pmcourse.check import forbid
 
 DEMO_SOURCE = '''
@@ -127,7 +127,7 @@ def test_each_route_is_off_inside_the_block_and_works_after(demo, route, ends_wi
         assert ends_with_error
     assert sys.modules["demo"] is demo and demo.double is original  # as before the block
     assert demo.double(3) == 6 and demo._double(5) == 10
-    assert check._REIMPORT_GUARD not in sys.meta_path
+    assert switch_off._REIMPORT_GUARD not in sys.meta_path
     assert call(2) == 4  # the route itself works again (a reload now reloads for real)
 
 
@@ -176,7 +176,7 @@ def test_what_cannot_be_switched_off_is_refused_before_anything_changes(demo):
     with pytest.raises(AttributeError, match="demo has no function 'dubble'"):
         with forbid(demo, "triple", "dubble"):
             pass
-    assert demo.triple(2) == 6 and check._REIMPORT_GUARD not in sys.meta_path
+    assert demo.triple(2) == 6 and switch_off._REIMPORT_GUARD not in sys.meta_path
 
 
 def test_the_real_pgx_phenotype_and_its_private_implementation():
