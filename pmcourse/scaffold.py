@@ -184,7 +184,7 @@ def learner_notebook(module: NewModule) -> nbformat.NotebookNode:
         "    print(len(cohort[cohort['age_years'] >= age]), 'patients are', age, 'or older')\n\n\n"
         'interact(count_from, age=IntSlider(65, min=18, max=95, description="Age from"));'
     )
-    demo.metadata["tags"] = ["remove-output"]
+    demo.metadata["tags"] = ["remove-output", "skip-execution"]
     quiz = new_code_cell(f'from pmcourse.quiz import show_quiz\n\nshow_quiz("{module.name}")')
     quiz.metadata["tags"] = ["remove-input"]
     cells = [
