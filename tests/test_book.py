@@ -26,6 +26,7 @@ from book_site import (
     notebook_metadata,
     notebook_pages,
     toc_files,
+    toc_pages,
     undefined_abbreviations,
 )
 
@@ -298,6 +299,16 @@ def test_module_page_ends_with_key_points(built_site, path):
 
 
 @pytest.mark.slow
+@pytest.mark.slow
+def test_every_page_links_to_report_an_error(built_site):
+    issues = config()["repository"]["url"] + "/issues/new"
+    for page in toc_pages():
+        links = [a.get("href", "") for a in _soup(built_site / page).find_all("a")]
+        assert any(link.startswith(issues) for link in links), (
+            f"{page}: no link to report an error"
+        )
+
+
 @pytest.mark.parametrize("name", notebook_pages())
 def test_launch_buttons_binder_jupyterhub_download_and_repository(built_site, name):
     settings = config()
