@@ -130,8 +130,8 @@ def test_numpy_and_rounded_answers_pass():
     assert checks.expected_counts([round(x, 1) for x in HWE.expected]).passed
     assert checks.carriers(np.int64(N_CARRIERS)).passed
     assert checks.carriers(GENOTYPES["rs4244285"] >= 1).passed
-    assert checks.carriers(genetics.carriers).passed
-    assert checks.chi_square(lambda *counts: genetics.hardy_weinberg_test(*counts).chi_square)
+    assert checks.carriers(lambda genotypes: genotypes.to_numpy() >= 1).passed
+    assert checks.chi_square(lambda *counts: np.float64(_right_chi_square(*counts))).passed
 
 
 # --------------------------------------------------------------------------
@@ -319,7 +319,7 @@ def _hard_coded_answers() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    """A typical mistake and answers that know only the examples, autograded in one run."""
+    """A typical mistake, answers that know only the examples and library shortcuts, graded."""
     course = copy_course(tmp_path_factory.mktemp("grading_foundations"))
     answers = master_answers(course, ASSIGNMENT)
     divides_by_n = {
@@ -327,10 +327,23 @@ def graded(tmp_path_factory):
         "allele_frequency": answers["allele_frequency"].replace("(2 * n_patients)", "n_patients"),
     }
     assert divides_by_n != answers
+    shortcut = {
+        "allele_frequency": "def allele_frequency(n_AA, n_Aa, n_aa):\n"
+        "    return genetics.allele_frequency(n_AA, n_Aa, n_aa)",
+        "expected_counts": "def expected_counts(n_AA, n_Aa, n_aa):\n"
+        "    return genetics.hardy_weinberg_test(n_AA, n_Aa, n_aa).expected",
+        "chi_square": "def chi_square(n_AA, n_Aa, n_aa):\n"
+        "    return genetics.hardy_weinberg_test(n_AA, n_Aa, n_aa).chi_square",
+        "carriers": "def carriers(genotypes):\n    return genetics.carriers(genotypes)",
+    }
     table = grade(
         course,
         ASSIGNMENT,
-        {"divides_by_n": divides_by_n, "hard_coded": {**answers, **_hard_coded_answers()}},
+        {
+            "divides_by_n": divides_by_n,
+            "hard_coded": {**answers, **_hard_coded_answers()},
+            "shortcut": {**answers, **shortcut},
+        },
     )
     return course, table
 
@@ -353,3 +366,9 @@ def test_grading_hard_coded_answers_lose_the_hidden_test_points(graded):
     assert "Success! Your notebook passes all the tests." in validate(course, filled)
     # ... and lose the points of every cell with hidden tests.
     assert (table.loc["hard_coded", AUTOGRADED_CELLS] == 0).all()
+
+
+@pytest.mark.slow
+def test_grading_library_shortcuts_earn_no_points(graded):
+    _, table = graded
+    assert (table.loc["shortcut", AUTOGRADED_CELLS] == 0).all()

@@ -5,7 +5,9 @@ Value checks take a number the learner computed in the module notebook.
 Function checks (:class:`pmcourse.check.FunctionCheck`) take a function the
 learner wrote, with the graded exercise's signature, and run it on the public
 examples, or on the secret cases a hidden test passes in, built with
-:func:`simulated_counts`, :func:`cohort_counts` and :func:`genotype_columns`.
+:func:`simulated_counts`, :func:`cohort_counts` and :func:`genotype_columns`;
+the ready-made function of :mod:`pmcourse.genetics` for the same step is
+switched off meanwhile.
 Expected values are computed from the course data and are never shown.
 
 Hints are tuned to common mistakes: when a wrong answer matches a known slip
@@ -238,6 +240,7 @@ allele_frequency = FunctionCheck(
             "Python divides before it adds: put brackets around (2 * n_AA + n_Aa).",
         ),
     ],
+    forbidden=[(genetics, "allele_frequency")],
 )
 
 
@@ -290,6 +293,7 @@ EXPECTED_COUNTS = FunctionCheck(
             "other way round): 2pq.",
         ),
     ],
+    forbidden=[(genetics, "expected_genotype_counts", "hardy_weinberg_test")],
 )
 
 
@@ -400,6 +404,7 @@ CHI_SQUARE = FunctionCheck(
             "Square the differences, otherwise plus and minus cancel out.",
         ),
     ],
+    forbidden=[(genetics, "hardy_weinberg_test")],
 )
 
 
@@ -487,6 +492,7 @@ CARRIERS = FunctionCheck(
         (lambda g: g == 2, "Heterozygous patients (1 copy) are carriers too."),
         (lambda g: g == 0, "That picks the patients without the variant."),
     ],
+    forbidden=[(genetics, "carriers")],
 )
 
 
