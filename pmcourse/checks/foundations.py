@@ -18,6 +18,7 @@ without giving the answer away.
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from collections.abc import Callable, Iterable
@@ -118,6 +119,33 @@ def genotype_columns(*rsids: str, ancestry: str | None = None, every: int = 1) -
     [100]
     """
     return [(_genotypes(rsid, ancestry).iloc[::every],) for rsid in rsids]
+
+
+def _or_function(function_check: FunctionCheck) -> Callable:
+    """Let a value check also take the learner's function, checked by `function_check`.
+
+    The module notebook asks for a value and the graded exercise for the
+    function that computes it; both call one check, such as
+    ``check.chi_square(...)``, which passes ``cases`` and ``quick`` on to the
+    function check.
+    """
+
+    def decorate(value_check: Callable[..., CheckResult]) -> Callable[..., CheckResult]:
+        @functools.wraps(value_check)
+        def check(
+            answer: Any,
+            *,
+            cases: Iterable[tuple] | None = None,
+            quick: bool = True,
+            **options: Any,
+        ) -> CheckResult:
+            if callable(answer):
+                return function_check(answer, cases=cases, quick=quick)
+            return value_check(answer, **options)
+
+        return check
+
+    return decorate
 
 
 # --------------------------------------------------------------------------
@@ -297,13 +325,8 @@ EXPECTED_COUNTS = FunctionCheck(
 )
 
 
-def expected_counts(
-    answer: Any,
-    *,
-    rsid: str = "rs9923231",
-    cases: Iterable[tuple] | None = None,
-    quick: bool = True,
-) -> CheckResult:
+@_or_function(EXPECTED_COUNTS)
+def expected_counts(answer: Any, *, rsid: str = "rs9923231") -> CheckResult:
     """Check expected genotype counts under Hardy-Weinberg equilibrium.
 
     Parameters
@@ -315,10 +338,8 @@ def expected_counts(
         module notebook).
     rsid : str, default "rs9923231"
         The SNP for a value answer (VKORC1 -1639G>A by default).
-    cases : iterable of (n_AA, n_Aa, n_aa), optional
-        Test inputs for a function; by default the public examples.
-    quick : bool, default True
-        False in hidden tests.
+    cases, quick
+        For a function, as for :class:`pmcourse.check.FunctionCheck`.
 
     Examples
     --------
@@ -334,8 +355,6 @@ def expected_counts(
     >>> expected_counts(my_expected_counts).passed
     True
     """
-    if callable(answer):
-        return EXPECTED_COUNTS(answer, cases=cases, quick=quick)
     name = "expected_counts"
     if isinstance(answer, pd.DataFrame):
         return CheckResult(
@@ -408,13 +427,8 @@ CHI_SQUARE = FunctionCheck(
 )
 
 
-def chi_square(
-    answer: Any,
-    *,
-    rsid: str = "rs9923231",
-    cases: Iterable[tuple] | None = None,
-    quick: bool = True,
-) -> CheckResult:
+@_or_function(CHI_SQUARE)
+def chi_square(answer: Any, *, rsid: str = "rs9923231") -> CheckResult:
     """Check a chi-square statistic for Hardy-Weinberg equilibrium (1 degree of freedom).
 
     Parameters
@@ -425,10 +439,8 @@ def chi_square(
         chi-square value for one SNP in the course cohort (the module notebook).
     rsid : str, default "rs9923231"
         The SNP for a value answer (VKORC1 -1639G>A by default).
-    cases : iterable of (n_AA, n_Aa, n_aa), optional
-        Test inputs for a function; by default the public examples.
-    quick : bool, default True
-        False in hidden tests.
+    cases, quick
+        For a function, as for :class:`pmcourse.check.FunctionCheck`.
 
     Examples
     --------
@@ -440,8 +452,6 @@ def chi_square(
     >>> chi_square(test.p_value).passed
     False
     """
-    if callable(answer):
-        return CHI_SQUARE(answer, cases=cases, quick=quick)
     name = "chi_square"
     observed = _observed(rsid)
     test = genetics.hardy_weinberg_test(*observed)
@@ -496,13 +506,8 @@ CARRIERS = FunctionCheck(
 )
 
 
-def carriers(
-    answer: Any,
-    *,
-    rsid: str = "rs4244285",
-    cases: Iterable[tuple] | None = None,
-    quick: bool = True,
-) -> CheckResult:
+@_or_function(CARRIERS)
+def carriers(answer: Any, *, rsid: str = "rs4244285") -> CheckResult:
     """Check who carries a variant: a function, a True/False column or a count.
 
     Parameters
@@ -514,10 +519,8 @@ def carriers(
         carriers in the cohort (the module notebook).
     rsid : str, default "rs4244285"
         The SNP for a column or count (CYP2C19*2 by default).
-    cases : iterable of (genotypes,), optional
-        Test inputs for a function; by default the public examples.
-    quick : bool, default True
-        False in hidden tests.
+    cases, quick
+        For a function, as for :class:`pmcourse.check.FunctionCheck`.
 
     Examples
     --------
@@ -530,8 +533,6 @@ def carriers(
     >>> carriers(lambda g: g >= 1).passed
     True
     """
-    if callable(answer):
-        return CARRIERS(answer, cases=cases, quick=quick)
     name = "carriers"
     genotypes = _genotypes(rsid)
     expected_mask = genetics.carriers(genotypes)
