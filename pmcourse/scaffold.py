@@ -120,7 +120,7 @@ _IDEA = """
 ## The idea
 
 {mark}: explain the module's first idea in plain words, link each new term to
-the glossary with {{term}}`...` and cite sources with {{cite}}`...`.
+the glossary with ``{{term}}`word` `` and cite sources with ``{{cite}}`key` ``.
 
 ## A worked example
 
@@ -148,7 +148,7 @@ _QUESTIONS = """
 ## Questions clinicians ask
 
 **{mark}: a question a ward doctor, nurse or pharmacist would ask?**
-A short answer with its source {{cite}}`...`.
+A short answer, citing its source with ``{{cite}}`key` ``.
 
 **Can I use the course data for a patient?**
 No. Every data set of the course is synthetic, made by a computer program for
@@ -165,7 +165,7 @@ _KEY_POINTS = """
 _FURTHER_READING = """
 ## Further reading
 
-- {mark}: guidelines and reviews, cited with {{cite}}`...`.
+- {mark}: guidelines and reviews, cited with ``{{cite}}`key` ``.
 """
 
 

@@ -299,7 +299,6 @@ def test_module_page_ends_with_key_points(built_site, path):
 
 
 @pytest.mark.slow
-@pytest.mark.slow
 def test_every_page_links_to_report_an_error(built_site):
     issues = config()["repository"]["url"] + "/issues/new"
     for page in toc_pages():
@@ -309,6 +308,7 @@ def test_every_page_links_to_report_an_error(built_site):
         )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", notebook_pages())
 def test_launch_buttons_binder_jupyterhub_download_and_repository(built_site, name):
     settings = config()
