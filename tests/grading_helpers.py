@@ -53,6 +53,13 @@ def master_answers(course: Path, assignment: str) -> dict[str, str]:
     return answers
 
 
+def with_slip(answers: dict[str, str], part: str, right: str, wrong: str) -> dict[str, str]:
+    """The answers with one typical mistake: `right` replaced by `wrong` in one part."""
+    slipped = answers[part].replace(right, wrong)
+    assert slipped != answers[part], f"{right!r} is not in the answer to {part}"
+    return {**answers, part: slipped}
+
+
 def submit(course: Path, assignment: str, submissions: dict) -> None:
     """Put each student's notebook where nbgrader collect would."""
     for student, notebook in submissions.items():

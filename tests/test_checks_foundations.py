@@ -8,7 +8,15 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
-from grading_helpers import FREE_TEXT, copy_course, grade, master_answers, release_of, validate
+from grading_helpers import (
+    FREE_TEXT,
+    copy_course,
+    grade,
+    master_answers,
+    release_of,
+    validate,
+    with_slip,
+)
 
 from pmcourse import datasets, genetics
 from pmcourse.check import CheckResult
@@ -322,11 +330,7 @@ def graded(tmp_path_factory):
     """A typical mistake, answers that know only the examples and library shortcuts, graded."""
     course = copy_course(tmp_path_factory.mktemp("grading_foundations"))
     answers = master_answers(course, ASSIGNMENT)
-    divides_by_n = {
-        **answers,
-        "allele_frequency": answers["allele_frequency"].replace("(2 * n_patients)", "n_patients"),
-    }
-    assert divides_by_n != answers
+    divides_by_n = with_slip(answers, "allele_frequency", "(2 * n_patients)", "n_patients")
     shortcut = {
         "allele_frequency": "def allele_frequency(n_AA, n_Aa, n_aa):\n"
         "    return genetics.allele_frequency(n_AA, n_Aa, n_aa)",
