@@ -340,8 +340,8 @@ check.data_use(answer_use, quick=False).assert_passed()
 
 
 def _graded(cell: nbformat.NotebookNode, grade_id: str, *, kind: str | None = None, points=0):
-    """Give a cell its nbgrader role: solution (answer), test (points), or locked."""
-    solution = grade_id in ("patients_aged", "answer_use", "explanation")
+    """Give a cell its nbgrader role: an answer (holds a solution), a test (points), or locked."""
+    solution = "### BEGIN SOLUTION" in cell.source
     grade = points > 0
     cell.metadata["nbgrader"] = {
         "grade": grade,
