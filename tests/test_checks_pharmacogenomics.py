@@ -256,6 +256,7 @@ def test_the_right_choices_agree_with_the_library():
 ASSIGNMENT = "04_pharmacogenomics"
 CELLS = ["test_cyp2c19_phenotype", "test_cyp2d6_activity_score", "test_drug_gene_alerts",
          "test_patients_with_changed_prescription"]  # fmt: skip
+CHOICES = {"answer_codeine": "A", "answer_warfarin": "A", "answer_dpyd": "B", "answer_pm30": "A"}
 
 
 def _hard_coded_answers() -> dict[str, str]:
@@ -275,7 +276,7 @@ def _hard_coded_answers() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    """Three kinds of imperfect submission, autograded in one run; returns the scores."""
+    """The master's answers and four kinds of imperfect submission, autograded in one run."""
     course = copy_course(tmp_path_factory.mktemp("grading_pharmacogenomics"))
     answers = master_answers(course, ASSIGNMENT)
     ignores_copies = with_slip(answers, "cyp2d6_activity_score", " * copies", "")
@@ -286,13 +287,19 @@ def graded(tmp_path_factory):
         "cyp2d6_activity_score": "def cyp2d6_activity_score(diplotype):\n"
         "    return pgx.activity_score('CYP2D6', diplotype)",
     }
+    wrong_choices = {
+        **answers,
+        **{name: f'{name} = "{label}"' for name, label in CHOICES.items()},
+    }
     return grade(
         course,
         ASSIGNMENT,
         {
+            "master": answers,
             "ignores_copies": ignores_copies,
             "hard_coded": {**answers, **_hard_coded_answers()},
             "shortcut": shortcut,
+            "wrong_choices": wrong_choices,
         },
     )
 
@@ -317,3 +324,17 @@ def test_grading_hidden_tests_catch_answers_that_know_only_the_examples(graded):
     row = graded.loc["hard_coded"]
     assert row["test_cyp2c19_phenotype"] == row["test_cyp2d6_activity_score"] == 0
     assert row["test_drug_gene_alerts"] == 0
+
+
+@pytest.mark.slow
+def test_grading_the_masters_answers_earns_every_autograded_point(graded):
+    row = graded.loc["master"]
+    assert (row[CELLS] == 3).all()
+    assert (row[[f"test_{name}" for name in CHOICES]] == 3).all()
+
+
+@pytest.mark.slow
+def test_grading_wrong_clinical_choices_lose_only_those_parts(graded):
+    row = graded.loc["wrong_choices"]
+    assert (row[[f"test_{name}" for name in CHOICES]] == 0).all()
+    assert (row[CELLS] == 3).all()

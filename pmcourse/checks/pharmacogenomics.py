@@ -272,7 +272,10 @@ drug_gene_alerts = FunctionCheck(
     "drug_gene_alerts",
     _alerted_drugs,
     examples=lambda: [
-        (["acetylsalicylic acid", "clopidogrel", "atorvastatin"], patient_profile("PM-000030")),
+        (
+            ["acetylsalicylic acid", "clopidogrel", "atorvastatin", "apixaban"],
+            patient_profile("PM-000030"),
+        ),
         (["paracetamol", "codeine"], {"CYP2D6": "*1/*1"}),
     ],
     hint="For each medicine with pgx.has_recommendation(drug, profile) True, ask "
