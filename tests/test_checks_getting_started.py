@@ -8,6 +8,13 @@ from pmcourse.checks import getting_started as checks
 
 COHORT = datasets.load("cohort")
 NORTH = COHORT[COHORT["region"] == "North Denmark"]
+# Worked out by hand: 70 kg and 172 cm give 70 / 1.72² = 23.661...
+BMI_70_172 = 70 / (1.72 * 1.72)
+N_UNDER_40 = sum(1 for age in COHORT["age_years"] if age < 40)
+
+
+def _shown(result) -> str:
+    return result.message + " " + result.hint
 
 
 def test_the_right_count_passes():
@@ -45,3 +52,183 @@ def test_another_region_can_be_asked_and_an_unknown_one_is_named():
     assert checks.patients_in_region(capital, region="Capital Region").passed
     with pytest.raises(ValueError, match="Unknown region 'Atlantis'"):
         checks.patients_in_region(1, region="Atlantis")
+
+
+# ** for powers -------------------------------------------------------------
+
+
+def test_the_right_bmi_passes_for_the_numbers_given():
+    assert checks.bmi_value(BMI_70_172, 70, 172).passed
+    assert checks.bmi_value(84 / 1.9**2, 84, 190).passed
+    assert not checks.bmi_value(BMI_70_172 + 0.5, 70, 172).passed
+
+
+@pytest.mark.parametrize(
+    ("answer", "words"),
+    [
+        (70 / 172**2, "centimetres"),
+        (70 / 172 / 100**2, "brackets"),
+        (70 / 1.72, "squared"),
+        (70 / 1.72 * 2, "two stars"),
+        (1.72**2 / 70, "Upside down"),
+    ],
+)
+def test_bmi_slips_get_their_hint_and_never_the_value(answer, words):
+    result = checks.bmi_value(answer, 70, 172)
+    assert not result.passed and words in result.hint
+    assert "23.6" not in _shown(result) and "23.7" not in _shown(result)
+
+
+@pytest.mark.parametrize(
+    ("answer", "words"),
+    [("23.7", "quotation marks"), (..., "replace the ..."), (None, "return")],
+)
+def test_a_bmi_of_the_wrong_type_gets_a_plain_message(answer, words):
+    result = checks.bmi_value(answer, 70, 172)
+    assert not result.passed and words in result.message
+
+
+# def and return --------------------------------------------------------------
+
+
+def test_a_right_bmi_function_passes_on_cohort_patients():
+    def bmi(weight_kg, height_cm):
+        height_m = height_cm / 100
+        return weight_kg / height_m**2
+
+    assert checks.bmi(bmi).passed
+    # the cases are real cohort patients, whose recorded BMI the function reproduces
+    for weight_kg, height_cm in checks.bmi.cases():
+        row = COHORT[(COHORT["weight_kg"] == weight_kg) & (COHORT["height_cm"] == height_cm)]
+        assert round(bmi(weight_kg, height_cm), 1) == row["bmi_kg_m2"].item()
+
+
+def test_a_bmi_function_without_return_is_told_to_return():
+    def bmi(weight_kg, height_cm):
+        weight_kg / (height_cm / 100) ** 2  # noqa: B018 (the slip under test)
+
+    result = checks.bmi(bmi)
+    assert not result.passed and "nothing (None)" in result.message
+    assert "return" in result.hint
+
+
+@pytest.mark.parametrize(
+    ("function", "words"),
+    [
+        (lambda weight_kg, height_cm: weight_kg / height_cm**2, "centimetres"),
+        (lambda weight_kg, height_cm: weight_kg / (height_cm / 100) * 2, "two stars"),
+        (lambda weight_kg, height_cm: weight_kg / (height_cm / 100), "Add ** 2"),
+        (lambda weight_kg, height_cm: ..., "does not give an answer yet"),
+        (lambda weight_kg, height_cm: "normal", "quotation marks"),
+        (lambda weight_kg: weight_kg, "TypeError"),
+    ],
+)
+def test_bmi_function_slips_and_types_get_a_plain_message(function, words):
+    result = checks.bmi(function)
+    assert not result.passed and words in _shown(result)
+    expected = [f"{weight / (height / 100) ** 2:.1f}" for weight, height in checks.bmi.cases()]
+    assert not any(value in _shown(result) for value in expected)
+
+
+def test_a_value_in_place_of_the_bmi_function_is_told_to_define_it():
+    result = checks.bmi(24.9)
+    assert not result.passed and "def bmi(" in result.hint
+
+
+# one if ----------------------------------------------------------------------
+
+
+def test_the_right_age_group_passes():
+    def age_group(age_years):
+        if age_years >= 65:
+            return "65 or older"
+        return "under 65"
+
+    assert checks.age_group(age_group).passed
+
+
+@pytest.mark.parametrize(
+    ("function", "words"),
+    [
+        (lambda age_years: "65 or older", "condition on age_years"),
+        (lambda age_years: "65 or older" if age_years > 65 else "under 65", ">="),
+        (lambda age_years: "under 65" if age_years >= 65 else "65 or older", "wrong way round"),
+        (lambda age_years: "65 or Older" if age_years >= 65 else "under 65", "capital letters"),
+        (lambda age_years: age_years >= 65, "quotation marks"),
+    ],
+)
+def test_age_group_slips_get_their_hint(function, words):
+    assert words in _shown(checks.age_group(function))
+
+
+# a for loop that appends -----------------------------------------------------
+
+
+def _right_age_group(age_years):
+    return "65 or older" if age_years >= 65 else "under 65"
+
+
+def test_the_right_loop_passes_and_the_cases_include_both_groups():
+    def age_groups(ages):
+        groups = []
+        for age in ages:
+            groups.append(_right_age_group(age))
+        return groups
+
+    assert checks.age_groups(age_groups).passed
+    shown = [group for (ages,) in checks.age_groups.cases() for group in age_groups(ages)]
+    assert {"65 or older", "under 65"} <= set(shown)
+
+
+def _returns_inside_the_loop(ages):
+    groups = []
+    for age in ages:
+        groups.append(_right_age_group(age))
+        return groups
+
+
+@pytest.mark.parametrize(
+    ("function", "words"),
+    [
+        (lambda ages: [], "stays empty"),
+        (_returns_inside_the_loop, "after the first patient"),
+        (lambda ages: list(ages), "ages themselves"),
+        (lambda ages: [... for age in ages], "replace the ..."),
+        (lambda ages: None, "nothing (None)"),
+        (lambda ages: "under 65", "A list of"),
+    ],
+)
+def test_loop_slips_get_their_hint(function, words):
+    result = checks.age_groups(function)
+    assert not result.passed and words in _shown(result)
+
+
+# counting True values with .sum() ---------------------------------------------
+
+
+def test_the_right_count_of_young_patients_passes():
+    assert checks.patients_under((COHORT["age_years"] < 40).sum()).passed
+    assert checks.patients_under(N_UNDER_40).passed
+
+
+@pytest.mark.parametrize(
+    ("answer", "words"),
+    [
+        (len(COHORT), "every patient"),
+        (int((COHORT["age_years"] <= 40).sum()), "<="),
+        (int((COHORT["age_years"] >= 40).sum()), "turn the comparison round"),
+        (COHORT["age_years"] < 40, ".sum()"),
+        (COHORT[COHORT["age_years"] < 40], "len( )"),
+        (str(N_UNDER_40), "quotation marks"),
+        (float("nan"), "NaN"),
+    ],
+)
+def test_counting_slips_get_their_hint_and_never_the_count(answer, words):
+    result = checks.patients_under(answer)
+    assert not result.passed and words in _shown(result)
+    if not isinstance(answer, str):  # a learner's own text is echoed back
+        assert str(N_UNDER_40) not in _shown(result)
+
+
+def test_another_age_can_be_asked():
+    assert checks.patients_under(int((COHORT["age_years"] < 30).sum()), age_years=30).passed
