@@ -232,3 +232,16 @@ def test_counting_slips_get_their_hint_and_never_the_count(answer, words):
 
 def test_another_age_can_be_asked():
     assert checks.patients_under(int((COHORT["age_years"] < 30).sum()), age_years=30).passed
+
+
+@pytest.mark.parametrize(
+    ("function_check", "answer_code"),
+    [
+        (checks.bmi, "/ 100) ** 2"),
+        (checks.age_group, ">= 65"),
+        (checks.age_groups, "age_group(age)"),
+    ],
+)
+def test_no_hint_of_a_function_check_gives_its_code_away(function_check, answer_code):
+    hints = [function_check.hint] + [hint for _, hint in function_check.common_mistakes]
+    assert not any(answer_code in hint for hint in hints)

@@ -252,8 +252,8 @@ age_groups = FunctionCheck(
     "age_groups",
     _age_groups,
     examples=lambda: [(_cohort_ages(6),), ([64, 65, 66],)],
-    hint="Inside the loop, append age_group(age) to groups. If the check of age_group "
-    "above shows ❌, put that right first.",
+    hint="Inside the loop, add the age group of each age to groups: your function "
+    "age_group gives it. If the check of age_group above shows ❌, put that right first.",
     common_mistakes=[
         (
             lambda ages: [],
@@ -267,8 +267,8 @@ age_groups = FunctionCheck(
         ),
         (
             lambda ages: list(ages),
-            "Your list holds the ages themselves: append the group of each age, "
-            "age_group(age), instead.",
+            "Your list holds the ages themselves: append the age group of each age "
+            "instead (your function from the previous your turn gives it).",
         ),
     ],
 )
