@@ -295,11 +295,10 @@ def patients_under(answer: Any, *, age_years: int = 40) -> CheckResult:
 
     Examples
     --------
-    >>> from pmcourse import datasets
-    >>> cohort = datasets.load("cohort")
-    >>> patients_under((cohort["age_years"] < 40).sum()).passed
+    >>> ages = datasets.load("cohort")["age_years"]
+    >>> patients_under((ages < 40).sum()).passed
     True
-    >>> print(patients_under(len(cohort)).hint)
+    >>> print(patients_under(len(ages)).hint)
     That is every patient in the cohort: count only the True values of the comparison.
     """
     ages = datasets.load("cohort")["age_years"]
