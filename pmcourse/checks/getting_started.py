@@ -5,12 +5,11 @@ wrote) and returns a :class:`pmcourse.check.CheckResult` (✅ or ❌ with a plai
 message and a hint). Expected values are computed from the course data or from
 the inputs shown in the notebook, and are never shown.
 
-The function checks (:class:`pmcourse.check.FunctionCheck`) practise the
-pieces of Python the graded exercises need: ``def`` and ``return``
+They practise the pieces of Python the graded exercises need: counting True
+values with ``.sum()`` (:func:`patients_in_region`), and, as function checks
+(:class:`pmcourse.check.FunctionCheck`), ``def``, ``return`` and ``**``
 (:data:`bmi`), one ``if`` (:data:`age_group`) and a ``for`` loop that appends to
-a list (:data:`age_groups`); the value checks practise ``**``
-(:func:`bmi_value`) and counting True values with ``.sum()``
-(:func:`patients_under`).
+a list (:data:`age_groups`).
 """
 
 from __future__ import annotations
@@ -29,9 +28,7 @@ __all__ = [
     "age_group",
     "age_groups",
     "bmi",
-    "bmi_value",
     "patients_in_region",
-    "patients_under",
 ]
 
 #: The two labels of :data:`age_group`, spelled as the notebook asks for them.
@@ -75,7 +72,7 @@ def patients_in_region(answer: Any, *, region: str = "North Denmark") -> CheckRe
     Parameters
     ----------
     answer : object
-        The learner's count, such as ``len(cohort[cohort["region"] == "North Denmark"])``.
+        The learner's count, such as ``(cohort["region"] == "North Denmark").sum()``.
     region : str, default "North Denmark"
         The region asked about.
 
@@ -87,7 +84,7 @@ def patients_in_region(answer: Any, *, region: str = "North Denmark") -> CheckRe
     --------
     >>> from pmcourse import datasets
     >>> cohort = datasets.load("cohort")
-    >>> patients_in_region(len(cohort[cohort["region"] == "North Denmark"])).passed
+    >>> patients_in_region((cohort["region"] == "North Denmark").sum()).passed
     True
     >>> print(patients_in_region(...).message)
     You have not answered yet: replace the ... with your answer.
@@ -99,8 +96,8 @@ def patients_in_region(answer: Any, *, region: str = "North Denmark") -> CheckRe
     slips = [
         (
             len(regions),
-            "That is every patient in the cohort. Keep only the rows whose "
-            "region is the one asked for, then count them.",
+            "That is every patient in the cohort: count only the True values of the "
+            "comparison with the region asked for.",
         ),
         (
             len(regions) - expected,
@@ -109,14 +106,15 @@ def patients_in_region(answer: Any, *, region: str = "North Denmark") -> CheckRe
         ),
     ]
     hint = (
-        'Select the rows with cohort[cohort["region"] == "..."] (spelling and capital '
-        "letters must match the data exactly), then count them with len( )."
+        'Compare the column cohort["region"] with the region (spelling and capital letters '
+        "must match the data exactly), put brackets around the comparison, and add .sum() "
+        "to count the True values."
     )
     return _count_check(answer, expected, name="n_north", hint=hint, common_mistakes=slips)
 
 
 # --------------------------------------------------------------------------
-# ** for powers, and def/return: the body-mass index
+# def, return and ** for powers: the body-mass index
 # --------------------------------------------------------------------------
 
 
@@ -148,40 +146,6 @@ _BMI_SLIPS: list[tuple[Callable[[float, float], float], str]] = [
         "Upside down: the weight goes first, divided by the squared height.",
     ),
 ]
-
-
-def bmi_value(answer: Any, weight_kg: float, height_cm: float) -> CheckResult:
-    """Check a body-mass index the learner computed from a weight and a height.
-
-    Parameters
-    ----------
-    answer : object
-        The learner's BMI in kg/m².
-    weight_kg : float
-        The weight given in the notebook, in kg.
-    height_cm : float
-        The height given in the notebook, in cm.
-
-    Returns
-    -------
-    CheckResult
-
-    Examples
-    --------
-    >>> bmi_value(70 / 1.72**2, 70, 172).passed
-    True
-    >>> print(bmi_value(70 / 172**2, 70, 172).hint)
-    The height is in centimetres: turn it into metres (divide by 100) before you square it.
-    """
-    slips = [(slip(weight_kg, height_cm), hint) for slip, hint in _BMI_SLIPS]
-    return check_value(
-        answer,
-        _bmi(weight_kg, height_cm),
-        name="bmi_value",
-        hint="Turn the height into metres, square it with ** 2, and divide the weight by it.",
-        tolerance=_BMI_TOLERANCE,
-        common_mistakes=slips,
-    )
 
 
 def _bmi_examples() -> list[tuple[float, float]]:
@@ -272,56 +236,3 @@ age_groups = FunctionCheck(
         ),
     ],
 )
-
-
-# --------------------------------------------------------------------------
-# Counting True values with .sum()
-# --------------------------------------------------------------------------
-
-
-def patients_under(answer: Any, *, age_years: int = 40) -> CheckResult:
-    """Check the number of cohort patients younger than an age.
-
-    Parameters
-    ----------
-    answer : object
-        The learner's count, such as ``(cohort["age_years"] < 40).sum()``.
-    age_years : int, default 40
-        The age asked about; patients of exactly this age are not counted.
-
-    Returns
-    -------
-    CheckResult
-
-    Examples
-    --------
-    >>> ages = datasets.load("cohort")["age_years"]
-    >>> patients_under((ages < 40).sum()).passed
-    True
-    >>> print(patients_under(len(ages)).hint)
-    That is every patient in the cohort: count only the True values of the comparison.
-    """
-    ages = datasets.load("cohort")["age_years"]
-    slips = [
-        (
-            len(ages),
-            "That is every patient in the cohort: count only the True values of the comparison.",
-        ),
-        (
-            int((ages <= age_years).sum()),
-            f"That includes the patients who are exactly {age_years}: "
-            "use < (is less than), not <=.",
-        ),
-        (
-            int((ages >= age_years).sum()),
-            "That counts the older patients: turn the comparison round.",
-        ),
-    ]
-    return _count_check(
-        answer,
-        int((ages < age_years).sum()),
-        name=f"n_under_{age_years}",
-        hint='Compare the column cohort["age_years"] with the age, put brackets around the '
-        "comparison, and add .sum() to count the True values.",
-        common_mistakes=slips,
-    )
