@@ -45,7 +45,10 @@ MEDICATION_COLUMNS = {
 #: Patients whose story the notebooks tell: their ward and medicines are
 #: written, not drawn, so the story holds whatever the seed.
 SCENARIO_MEDICATIONS = {
-    "PM-000030": ("Cardiology", ["acetylsalicylic acid", "clopidogrel", "atorvastatin"]),
+    "PM-000030": (
+        "Cardiology",
+        ["acetylsalicylic acid", "clopidogrel", "atorvastatin", "apixaban"],
+    ),
 }
 
 

@@ -16,6 +16,7 @@ the guideline before prescribing.
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from collections.abc import Mapping
@@ -29,6 +30,7 @@ from pmcourse.reference import load_table, lookup
 __all__ = [
     "ACTIVITY_SCORE_GENES",
     "GENES",
+    "Phenotypes",
     "Recommendation",
     "activity_score",
     "activity_value",
@@ -38,7 +40,9 @@ __all__ = [
     "drugs",
     "former_activity_value",
     "has_recommendation",
+    "inhibitors",
     "normalise_diplotype",
+    "phenoconverted",
     "phenotype",
     "phenotypes_of",
     "recommendation",
@@ -102,11 +106,25 @@ def _recommendations() -> pd.DataFrame:
 
 
 @cache
-def _recommendation_index() -> dict[tuple[str, str, str], dict]:
-    """(drug, gene, phenotype) -> the recommendation's table row."""
-    return {
-        (r["drug"], r["gene"], r["phenotype"]): r for r in _recommendations().to_dict("records")
-    }
+def _recommendation_index() -> dict[tuple[str, str, str], tuple[dict, ...]]:
+    """(drug, gene, phenotype) -> its rows, one per indication or activity score."""
+    index: dict[tuple[str, str, str], list[dict]] = {}
+    for row in _recommendations().fillna({"indication": ""}).to_dict("records"):
+        index.setdefault((row["drug"], row["gene"], row["phenotype"]), []).append(row)
+    return {key: tuple(rows) for key, rows in index.items()}
+
+
+@cache
+def _indications(drug: str) -> tuple[str, ...]:
+    """The indications a drug's advice differs by, the default (first in the table) first."""
+    table = _recommendations()
+    return tuple(dict.fromkeys(table.loc[table["drug"] == drug, "indication"].dropna()))
+
+
+@cache
+def _combined_rows() -> tuple[dict, ...]:
+    """Advice for a combination of two genes' phenotypes (``pgx_combined_recommendations``)."""
+    return tuple(load_table("pgx_combined_recommendations").to_dict("records"))
 
 
 def _known(items) -> str:
@@ -477,7 +495,16 @@ def _vkorc1_genotype(value: str) -> str:
 
 @dataclass(frozen=True)
 class Recommendation:
-    """CPIC's headline recommendation for one drug and one patient's genes."""
+    """CPIC's headline recommendation for one drug and one patient's genes.
+
+    ``phenotypes`` are those the advice was chosen by: the genotype's, or, when
+    :func:`recommendation` was given the patient's medicines and one of them
+    changes a phenotype (phenoconversion), those the patient behaves as; the
+    genotype's are then in ``genotype_phenotypes``. ``strength`` is CPIC's
+    classification of the recommendation (Strong, Moderate, Optional, No
+    recommendation; empty where the course's table could not verify it) and
+    ``indication`` the indication the advice is for (clopidogrel), else empty.
+    """
 
     drug: str
     phenotypes: dict[str, str]
@@ -486,32 +513,57 @@ class Recommendation:
     guideline: str
     pmid: str
     citation: str
+    strength: str = ""
+    indication: str = ""
+    genotype_phenotypes: dict[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = field(default=())
 
     @property
     def changes_prescription(self) -> bool:
-        """True when the advice differs from the standard drug at the standard dose.
+        """True when the advice is another drug, or another dose, than the usual prescription.
 
-        Each action says whether it does in ``pgx_actions``.
+        Each action says whether it does in ``pgx_actions``. Warfarin dosed by
+        a genotype-guided algorithm is not a change: see :attr:`guides_starting_dose`.
         """
         return bool(lookup("pgx_actions", "action", "changes_prescription")[self.action])
 
-    def __str__(self) -> str:
-        genes = "; ".join(f"{gene}: {term}" for gene, term in self.phenotypes.items())
-        lines = [
-            f"{self.drug} ({genes})",
+    @property
+    def guides_starting_dose(self) -> bool:
+        """True when the same drug is kept and its starting dose is calculated from the genotypes.
+
+        Warfarin: a validated algorithm uses the CYP2C9 and VKORC1 genotypes
+        when warfarin is started (``pgx_actions``).
+        """
+        return bool(lookup("pgx_actions", "action", "guides_starting_dose")[self.action])
+
+    def _genes(self, bold: bool = False) -> str:
+        parts = []
+        for gene, term in self.phenotypes.items():
+            shown = f"<b>{term}</b>" if bold else term
+            before = self.genotype_phenotypes.get(gene)
+            if before and before != term:
+                shown += f" as the patient behaves; by genotype {before}"
+            parts.append(f"{gene}: {shown}")
+        return "; ".join(parts)
+
+    def _lines(self) -> list[str]:
+        """The lines under the heading: indication, advice, strength, source."""
+        return [
+            *([f"Indication: {self.indication}"] if self.indication else []),
             self.text,
+            f"CPIC strength: {self.strength or 'not recorded in the course table'}",
             f"Source: {self.guideline}, PMID {self.pmid}",
         ]
-        return "\n".join([*lines, *self.notes])
+
+    def __str__(self) -> str:
+        return "\n".join([f"{self.drug} ({self._genes()})", *self._lines(), *self.notes])
 
     def _repr_html_(self) -> str:
-        genes = "; ".join(f"{gene}: <b>{term}</b>" for gene, term in self.phenotypes.items())
-        notes = "".join(f"<br><i>{note}</i>" for note in self.notes)
+        lines = "".join(f"<br>{html.escape(line)}" for line in self._lines())
+        notes = "".join(f"<br><i>{html.escape(note)}</i>" for note in self.notes)
         return (
             f'<div style="border-left:4px solid #0072B2;padding:0.3em 0.8em">'
-            f"<b>{self.drug}</b> ({genes})<br>{self.text}<br>"
-            f"<small>Source: {self.guideline}, PMID {self.pmid}</small>{notes}</div>"
+            f"<b>{self.drug}</b> ({self._genes(bold=True)}){lines}{notes}</div>"
         )
 
 
@@ -594,7 +646,12 @@ def _as_profile(drug: str, profile: object, genes: dict[str, str]) -> Mapping[st
 
 
 def recommendation(
-    drug: str, profile: Mapping[str, str] | None = None, **genes: str
+    drug: str,
+    profile: Mapping[str, str] | None = None,
+    indication: str | None = None,
+    *,
+    medications: list[str] | None = None,
+    **genes: str,
 ) -> Recommendation:
     """CPIC's headline recommendation for a drug, from a patient's genes.
 
@@ -609,7 +666,18 @@ def recommendation(
         ``patient_id`` and ``ancestry``) can be passed. HLA-B is read as the
         allele the drug's guideline tests; VKORC1 is given as its -1639
         genotype (``"GA"``). Which genes each drug needs is in
-        ``pgx_drug_genes``.
+        ``pgx_drug_genes``. A DPYD diplotype gives the activity score CPIC's
+        advice depends on; a DPYD phenotype alone gives the advice for the
+        lowest score of that phenotype, and a note says so.
+    indication : str, optional
+        For a drug whose advice differs by indication (clopidogrel:
+        ``"cardiovascular"`` or ``"neurovascular"``). Without one, the first
+        indication of ``pgx_recommendations`` (cardiovascular) is used and a
+        note says so.
+    medications : list of str, optional
+        The medicines the patient takes. When given, an inhibitor among them
+        (``pgx_inhibitors``) changes the phenotype the advice is chosen by, as
+        :func:`phenoconverted` says; both phenotypes are shown.
     **genes
         Not accepted: genes given as keywords (``CYP2C19="*1/*2"``) raise a
         TypeError that shows the dictionary to write instead.
@@ -617,18 +685,25 @@ def recommendation(
     Returns
     -------
     Recommendation
-        The advice text, an ``action`` summary, and the guideline it comes
-        from. When several genes bear on one drug (thiopurines), the advice
-        with the highest rank in ``pgx_actions`` is shown, and between equal
-        ranks that of the more severe phenotype (``pgx_phenotypes``).
+        The advice text, an ``action`` summary, CPIC's ``strength``, the
+        ``indication`` and the guideline it comes from. When several genes
+        bear on one drug (thiopurines), a row of
+        ``pgx_combined_recommendations`` for the pair of phenotypes wins;
+        otherwise the advice with the highest rank in ``pgx_actions`` is
+        shown, and between equal ranks that of the more severe phenotype
+        (``pgx_phenotypes``).
 
     Examples
     --------
     >>> advice = recommendation("clopidogrel", {"CYP2C19": "*1/*2"})
-    >>> advice.action
-    'change drug'
+    >>> advice.action, advice.strength, advice.indication
+    ('change drug', 'Strong', 'cardiovascular')
+    >>> recommendation("clopidogrel", {"CYP2C19": "*1/*2"}, "neurovascular").strength
+    'Moderate'
     >>> recommendation("codeine", {"CYP2D6": "*1/*1"}).text
     'Use the label-recommended age- or weight-specific dosing.'
+    >>> recommendation("codeine", {"CYP2D6": "*1/*1"}, medications=["paroxetine"]).phenotypes
+    {'CYP2D6': 'Poor Metabolizer'}
     >>> recommendation("warfarin", {"CYP2C9": "*1/*3", "VKORC1": "GA"}).phenotypes
     {'CYP2C9': 'Intermediate Metabolizer', 'VKORC1': '-1639 GA'}
     """
@@ -649,15 +724,31 @@ def recommendation(
             f"The {drug} recommendation needs {', '.join(missing)}. "
             f"Call it as recommendation({drug!r}, {example})."
         )
-    shown, advice = {}, []
+    indication, notes = _indication(drug, indication)
+    shown, scores = {}, {}
     for row in needed:
-        value = given[row["gene"]]
+        gene, value = row["gene"], given[row["gene"]]
         if row["result"] == "genotype":  # VKORC1: shown beside the advice, does not choose it
-            shown[row["gene"]] = row["shown_as"].format(genotype=_vkorc1_genotype(value))
-        else:
-            shown[row["gene"]] = _as_phenotype(row["gene"], value)
-            advice.append(_recommendation_index()[(drug, row["gene"], shown[row["gene"]])])
-    chosen = max(advice, key=_priority)
+            shown[gene] = row["shown_as"].format(genotype=_vkorc1_genotype(value))
+            continue
+        shown[gene] = _as_phenotype(gene, value)
+        if gene in ACTIVITY_SCORE_GENES and "/" in value:
+            scores[gene] = activity_score(gene, value)
+    by_genotype = {}
+    if medications is not None:
+        behaves = phenoconverted({gene: given[gene] for gene in shown}, medications)
+        changed = {gene: term for gene, term in behaves.items() if term != shown[gene]}
+        if changed:
+            by_genotype = dict(shown)
+            shown |= changed
+            scores = {gene: score for gene, score in scores.items() if gene not in changed}
+        notes += list(behaves.notes)
+    advice = [
+        _row_for(drug, row["gene"], shown[row["gene"]], indication, scores.get(row["gene"]), notes)
+        for row in needed
+        if row["result"] != "genotype"
+    ]
+    chosen = _combined(drug, shown) or max(advice, key=_priority)
     return Recommendation(
         drug=drug,
         phenotypes=shown,
@@ -666,7 +757,71 @@ def recommendation(
         guideline=chosen["guideline"],
         pmid=str(chosen["pmid"]),
         citation=chosen["citation"],
+        strength=chosen["strength"] if isinstance(chosen["strength"], str) else "",
+        indication=indication or "",
+        genotype_phenotypes=by_genotype,
+        notes=tuple(notes),
     )
+
+
+def _indication(drug: str, indication: str | None) -> tuple[str | None, list[str]]:
+    """The indication the advice is for, and a note when the default was used."""
+    known = _indications(drug)
+    if indication is None:
+        if not known:
+            return None, []
+        others = ", ".join(repr(other) for other in known[1:])
+        return known[0], [
+            f"No indication was given: the advice for {known[0]} indications is shown. "
+            f"CPIC gives other advice for {others} indications: "
+            f"recommendation({drug!r}, profile, indication={known[1]!r})."
+        ]
+    if not isinstance(indication, str) or indication.strip().lower() not in known:
+        if not known:
+            raise ValueError(
+                f"CPIC's {drug} advice does not depend on the indication; "
+                f"call recommendation({drug!r}, profile) without {indication!r}."
+            )
+        raise ValueError(
+            f"{indication!r} is not an indication of CPIC's {drug} advice; "
+            f"choose one of {_known(known)}."
+        )
+    return indication.strip().lower(), []
+
+
+def _row_for(
+    drug: str, gene: str, term: str, indication: str | None, score: float | None, notes: list
+) -> dict:
+    """The row of a drug, gene and phenotype for the indication and activity score."""
+    rows = [
+        row
+        for row in _recommendation_index()[(drug, gene, term)]
+        if row["indication"] in ("", indication)
+    ]
+    by_score = [row for row in rows if not pd.isna(row["activity_score"])]
+    if not by_score:
+        return rows[0]
+    if score is not None:
+        return next(row for row in by_score if row["activity_score"] == score)
+    lowest = min(by_score, key=lambda row: row["activity_score"])
+    if len(by_score) > 1:
+        scores = ", ".join(f"{row['activity_score']:g}" for row in by_score)
+        notes.append(
+            f"Only the {gene} phenotype was given: CPIC's advice for {term} differs by activity "
+            f"score ({scores}); the advice for the lowest, {lowest['activity_score']:g}, is "
+            "shown. Give the diplotype for the advice that fits."
+        )
+    return lowest
+
+
+def _combined(drug: str, shown: dict[str, str]) -> dict | None:
+    """The row of ``pgx_combined_recommendations`` the patient's phenotypes match, if any."""
+    for row in _combined_rows():
+        if row["drug"] == drug and all(
+            shown.get(row[f"gene_{i}"]) == row[f"phenotype_{i}"] for i in (1, 2)
+        ):
+            return row
+    return None
 
 
 def _priority(row: dict) -> tuple[int, int]:
@@ -732,15 +887,17 @@ def drug_gene_alerts(medications: list[str], profile: dict[str, str]) -> pd.Data
     Returns
     -------
     pandas.DataFrame
-        One row per drug with advice that changes the prescription, with
-        columns ``drug``, ``genes`` (gene: phenotype), ``action`` and
-        ``recommendation``.
+        One row per drug whose advice is another drug or dose
+        (:attr:`Recommendation.changes_prescription`), with columns ``drug``,
+        ``genes`` (gene: phenotype), ``action``, ``strength`` (CPIC's),
+        ``indication`` (the default one, for clopidogrel; else empty) and
+        ``recommendation``. Warfarin dosed by algorithm is not listed.
 
     Examples
     --------
     >>> alerts = drug_gene_alerts(["clopidogrel", "metformin"], {"CYP2C19": "*2/*2"})
-    >>> alerts["drug"].tolist()
-    ['clopidogrel']
+    >>> alerts[["drug", "strength", "indication"]].values.tolist()
+    [['clopidogrel', 'Strong', 'cardiovascular']]
     """
     profile = {gene: value for gene, value in profile.items() if isinstance(value, str)}
     rows = []
@@ -751,5 +908,136 @@ def drug_gene_alerts(medications: list[str], profile: dict[str, str]) -> pd.Data
         advice = recommendation(name, profile)
         if advice.changes_prescription:
             genes = "; ".join(f"{g}: {t}" for g, t in advice.phenotypes.items())
-            rows.append((name, genes, advice.action, advice.text))
-    return pd.DataFrame(rows, columns=["drug", "genes", "action", "recommendation"])
+            rows.append(
+                (name, genes, advice.action, advice.strength, advice.indication, advice.text)
+            )
+    columns = ["drug", "genes", "action", "strength", "indication", "recommendation"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+# --- phenoconversion -------------------------------------------------------
+
+
+class Phenotypes(dict):
+    """Gene -> phenotype, with ``notes`` that say which medicine changed which gene."""
+
+    notes: tuple[str, ...] = ()
+
+
+def inhibitors(gene: str | None = None) -> pd.DataFrame:
+    """Medicines that inhibit CYP2D6 or CYP2C19, and how strongly (FDA's classes).
+
+    A short teaching list (``pgx_inhibitors``), not an interaction database.
+
+    Parameters
+    ----------
+    gene : str, optional
+        Only the inhibitors of this gene.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``drug``, ``gene`` and ``strength`` (``"strong"`` or ``"moderate"``).
+
+    Examples
+    --------
+    >>> table = inhibitors("CYP2D6")
+    >>> table.loc[table["strength"] == "strong", "drug"].tolist()
+    ['bupropion', 'fluoxetine', 'paroxetine', 'quinidine']
+    """
+    table = load_table("pgx_inhibitors")
+    if gene is None:
+        return table
+    return table[table["gene"] == _gene(gene)].reset_index(drop=True)
+
+
+def _strongest_inhibitor(gene: str, medications: list[str]) -> tuple[str, str] | None:
+    """(drug, strength) of the strongest inhibitor of the gene among the medicines."""
+    table = inhibitors(gene)
+    taken = table[table["drug"].isin([str(m).strip().lower() for m in medications])]
+    if taken.empty:
+        return None
+    first = taken.sort_values("strength", key=lambda s: s != "strong").iloc[0]
+    return first["drug"], first["strength"]
+
+
+def phenoconverted(profile: Mapping[str, str], medications: list[str]) -> Phenotypes:
+    """The phenotypes a patient behaves as, given the medicines they take.
+
+    A strong or moderate inhibitor of CYP2D6 or CYP2C19 (``pgx_inhibitors``)
+    can make a genotypic Normal Metabolizer behave as a poorer one
+    (phenoconversion). The rules are in ``pgx_phenoconversion``: for CYP2D6
+    the activity score is multiplied by 0 (strong inhibitor) or 0.5
+    (moderate), as the CPIC/DPWG consensus suggests; with a strong CYP2C19
+    inhibitor the patient behaves as a Poor Metabolizer. A moderate CYP2C19
+    inhibitor changes nothing here, but a note says activity may be lower.
+
+    Parameters
+    ----------
+    profile : dict
+        Gene -> diplotype or phenotype, as for :func:`recommendation`. A
+        moderate CYP2D6 inhibitor needs the diplotype (its activity score).
+    medications : list of str
+        The medicines the patient takes.
+
+    Returns
+    -------
+    Phenotypes
+        Gene -> phenotype as the patient behaves, for the profile's genes that
+        have a rule (CYP2D6, CYP2C19); its ``notes`` say which medicine
+        changed which gene.
+
+    Examples
+    --------
+    >>> behaves = phenoconverted({"CYP2D6": "*1/*1", "CYP2C19": "*1/*1"}, ["paroxetine"])
+    >>> behaves
+    {'CYP2D6': 'Poor Metabolizer', 'CYP2C19': 'Normal Metabolizer'}
+    >>> print(behaves.notes[0][:68])
+    CYP2D6: Normal Metabolizer by genotype, but paroxetine (a strong CYP
+    >>> phenoconverted({"CYP2D6": "*1/*1x2"}, ["duloxetine"])
+    {'CYP2D6': 'Normal Metabolizer'}
+    """
+    rules = load_table("pgx_phenoconversion").set_index(["gene", "strength"])
+    behaves, notes = Phenotypes(), []
+    for key, value in profile.items():
+        if key in _PATIENT_COLUMNS or not isinstance(value, str):
+            continue
+        gene = _gene(key)
+        if gene not in rules.index.get_level_values("gene"):
+            continue
+        term = _as_phenotype(gene, value)
+        behaves[gene] = term
+        inhibitor = _strongest_inhibitor(gene, medications)
+        if inhibitor is None:
+            continue
+        drug, strength = inhibitor
+        rule = rules.loc[(gene, strength)]
+        named = f"{drug} (a {strength} {gene} inhibitor)"
+        factor = rule["score_factor"]
+        if not pd.isna(factor):
+            score = 0.0 if factor == 0 else _score(gene, value, named) * factor
+            behaves[gene] = term if math.isnan(score) else _phenotype_from_score(gene, score)
+        elif isinstance(rule["behaves_as"], str):
+            behaves[gene] = rule["behaves_as"]
+        else:
+            notes.append(
+                f"{gene}: {named} may lower the enzyme's activity below what the genotype "
+                "predicts; the course has no rule for how much."
+            )
+            continue
+        notes.append(
+            f"{gene}: {term} by genotype, but {named} makes the patient behave as a "
+            f"{behaves[gene]}."
+        )
+    behaves.notes = tuple(notes)
+    return behaves
+
+
+def _score(gene: str, value: str, named: str) -> float:
+    """The activity score of a diplotype; a phenotype has none, so the error says what to give."""
+    if "/" in value:
+        return activity_score(gene, value)
+    raise ValueError(
+        f"To work out what {named} does, the {gene} activity score is needed: "
+        f"give the diplotype, such as '*1/*1', instead of {value!r}."
+    )

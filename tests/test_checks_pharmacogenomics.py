@@ -175,6 +175,80 @@ def test_value_checks_survive_odd_answers(answer):
     assert not result.passed and result.message
 
 
+def _cardiology_warfarin_patients(guided_only: bool) -> int:
+    """Cardiology patients on warfarin, from the raw diplotypes (CYP2C9 *3/*3 etc. are Poor)."""
+    on = MEDICATIONS[(MEDICATIONS["ward"] == "Cardiology") & (MEDICATIONS["drug"] == "warfarin")]
+    cyp2c9 = DIPLOTYPES.set_index("patient_id").loc[on["patient_id"].unique(), "CYP2C9"]
+    value = {"*1": 1, "*2": 0.5, "*3": 0, "*5": 0.5, "*6": 0, "*8": 0.5, "*11": 0.5}
+    scores = [sum(value[a] for a in d.split("/")) for d in cyp2c9]
+    return sum(score >= 1 for score in scores) if guided_only else len(scores)
+
+
+def test_guided_starting_dose_counts_warfarin_apart_from_changed_prescriptions():
+    guided = _cardiology_warfarin_patients(guided_only=True)
+    assert 0 < guided < _cardiology_warfarin_patients(guided_only=False)
+    assert checks.patients_with_guided_starting_dose(guided).passed
+    everyone = checks.patients_with_guided_starting_dose(
+        _cardiology_warfarin_patients(guided_only=False)
+    )
+    assert not everyone.passed and "another anticoagulant" in everyone.hint
+
+
+def test_ward_check_names_the_slip_of_counting_warfarin_algorithm_dosing():
+    def counts_algorithm_dosing(medications, phenotypes):
+        profiles = phenotypes.set_index("patient_id")
+        changed = 0
+        for patient, drugs in medications.groupby("patient_id")["drug"]:
+            profile = profiles.loc[patient].dropna().to_dict()
+            advice = [
+                pgx.recommendation(d, profile) for d in drugs if pgx.has_recommendation(d, profile)
+            ]
+            changed += any(
+                a.changes_prescription or a.action == "dose by algorithm" for a in advice
+            )
+        return changed
+
+    result = checks.patients_with_changed_prescription(counts_algorithm_dosing)
+    assert not result.passed and "Warfarin" in result.hint
+
+
+# Each question's right answer, checked against the library's advice.
+QUESTIONS = {
+    "codeine_with_paroxetine": "D",
+    "warfarin_start": "B",
+    "dpyd_before_capecitabine": "C",
+    "pm30_antiplatelet": "D",
+}
+
+
+@pytest.mark.parametrize(("name", "right"), QUESTIONS.items())
+def test_interpretation_questions_grade_the_right_choice_and_explain_the_wrong(name, right):
+    question = getattr(checks, name)
+    assert question(right.lower(), quick=False).passed
+    for label, reason in question.reasoning.items():
+        result = question(label, quick=False)
+        assert not result.passed and reason in result.message
+        assert question.check_form(label).passed and question.options[right] not in str(result)
+    assert not question.check_form("E").passed
+
+
+def test_the_right_choices_agree_with_the_library():
+    codeine = pgx.recommendation("codeine", {"CYP2D6": "*1/*1"}, medications=["paroxetine"])
+    assert codeine.phenotypes == {"CYP2D6": "Poor Metabolizer"}
+    assert "greatly reduced" in checks.codeine_with_paroxetine.options["D"]
+    assert "greatly reduced" in codeine.text
+    warfarin = pgx.recommendation("warfarin", {"CYP2C9": "*1/*1", "VKORC1": "GA"})
+    assert warfarin.guides_starting_dose and not warfarin.changes_prescription
+    dpyd = pgx.recommendation("capecitabine", {"DPYD": "c.1905+1G>A/c.2846A>T"})
+    assert "strongly reduced dose" in dpyd.text
+    assert "strongly reduced dose" in checks.dpyd_before_capecitabine.options["C"]
+    profile = checks.patient_profile("PM-000030")
+    clopidogrel = pgx.recommendation("clopidogrel", profile)
+    assert (clopidogrel.action, clopidogrel.strength) == ("change drug", "Strong")
+    his = MEDICATIONS.loc[MEDICATIONS["patient_id"] == "PM-000030", "drug"].tolist()
+    assert {"apixaban", "clopidogrel"} <= set(his)
+
+
 # --------------------------------------------------------------------------
 # The graded exercise: slips, shortcuts and hard-coded answers, graded
 # --------------------------------------------------------------------------
@@ -182,6 +256,7 @@ def test_value_checks_survive_odd_answers(answer):
 ASSIGNMENT = "04_pharmacogenomics"
 CELLS = ["test_cyp2c19_phenotype", "test_cyp2d6_activity_score", "test_drug_gene_alerts",
          "test_patients_with_changed_prescription"]  # fmt: skip
+CHOICES = {"answer_codeine": "A", "answer_warfarin": "A", "answer_dpyd": "B", "answer_pm30": "A"}
 
 
 def _hard_coded_answers() -> dict[str, str]:
@@ -201,7 +276,7 @@ def _hard_coded_answers() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    """Three kinds of imperfect submission, autograded in one run; returns the scores."""
+    """The master's answers and four kinds of imperfect submission, autograded in one run."""
     course = copy_course(tmp_path_factory.mktemp("grading_pharmacogenomics"))
     answers = master_answers(course, ASSIGNMENT)
     ignores_copies = with_slip(answers, "cyp2d6_activity_score", " * copies", "")
@@ -212,13 +287,19 @@ def graded(tmp_path_factory):
         "cyp2d6_activity_score": "def cyp2d6_activity_score(diplotype):\n"
         "    return pgx.activity_score('CYP2D6', diplotype)",
     }
+    wrong_choices = {
+        **answers,
+        **{name: f'{name} = "{label}"' for name, label in CHOICES.items()},
+    }
     return grade(
         course,
         ASSIGNMENT,
         {
+            "master": answers,
             "ignores_copies": ignores_copies,
             "hard_coded": {**answers, **_hard_coded_answers()},
             "shortcut": shortcut,
+            "wrong_choices": wrong_choices,
         },
     )
 
@@ -243,3 +324,17 @@ def test_grading_hidden_tests_catch_answers_that_know_only_the_examples(graded):
     row = graded.loc["hard_coded"]
     assert row["test_cyp2c19_phenotype"] == row["test_cyp2d6_activity_score"] == 0
     assert row["test_drug_gene_alerts"] == 0
+
+
+@pytest.mark.slow
+def test_grading_the_masters_answers_earns_every_autograded_point(graded):
+    row = graded.loc["master"]
+    assert (row[CELLS] == 3).all()
+    assert (row[[f"test_{name}" for name in CHOICES]] == 3).all()
+
+
+@pytest.mark.slow
+def test_grading_wrong_clinical_choices_lose_only_those_parts(graded):
+    row = graded.loc["wrong_choices"]
+    assert (row[[f"test_{name}" for name in CHOICES]] == 0).all()
+    assert (row[CELLS] == 3).all()

@@ -106,7 +106,8 @@ def test_the_stories_the_notebooks_tell_hold_on_the_course_data():
         for patient, drugs in cardiology
     ]
     changed = sum(n > 0 for n in n_alerts) / len(n_alerts)
-    assert 0.28 < changed < 0.38 and max(n_alerts) >= 2  # "about a third", "some have two"
+    # warfarin dosed by algorithm is not a change (issue 10): "about a quarter", "some have two"
+    assert 0.22 < changed < 0.30 and max(n_alerts) >= 2
 
 
 def test_load_finds_the_data_folder_from_a_notebook_folder(root, monkeypatch):

@@ -305,27 +305,28 @@ EXPECTED_ACTIONS = [
     ("clopidogrel", {"CYP2C19": "*2/*10"}, "change drug", "prasugrel or ticagrelor"),
     ("clopidogrel", {"CYP2C19": "*1/*12"}, "no recommendation", "indeterminate"),
     ("citalopram", {"CYP2C19": "*17/*17"}, "change drug", "alternative"),
-    ("citalopram", {"CYP2C19": "*1/*17"}, "change drug", "alternative"),
+    ("citalopram", {"CYP2C19": "*1/*17"}, "standard", "recommended starting dose"),
     ("citalopram", {"CYP2C19": "*1/*1"}, "standard", "recommended starting dose"),
-    ("citalopram", {"CYP2C19": "*1/*2"}, "standard", "recommended starting dose"),
-    ("citalopram", {"CYP2C19": "*2/*2"}, "adjust dose", "50% lower"),
-    ("escitalopram", {"CYP2C19": "*2/*3"}, "adjust dose", "50% lower"),
+    ("citalopram", {"CYP2C19": "*1/*2"}, "standard", "slower titration"),
+    ("citalopram", {"CYP2C19": "*2/*2"}, "change drug", "50% lower"),
+    ("escitalopram", {"CYP2C19": "*2/*3"}, "change drug", "50% lower"),
     ("escitalopram", {"CYP2C19": "*17/*17"}, "change drug", "alternative"),
     ("codeine", {"CYP2D6": "*1/*1x2"}, "change drug", "toxicity"),
     ("codeine", {"CYP2D6": "*1/*1"}, "standard", "label"),
     ("codeine", {"CYP2D6": "*1/*4"}, "standard", "other than tramadol"),
-    ("codeine", {"CYP2D6": "*4/*5"}, "change drug", "lack of effect"),
+    ("codeine", {"CYP2D6": "*4/*5"}, "change drug", "greatly reduced"),
     ("tramadol", {"CYP2D6": "*2x2/*1"}, "change drug", "toxicity"),
     ("tramadol", {"CYP2D6": "*1/*2"}, "standard", "label"),
     ("tramadol", {"CYP2D6": "*4/*41"}, "standard", "other than codeine"),
-    ("tramadol", {"CYP2D6": "*4/*4"}, "change drug", "lack of effect"),
+    ("tramadol", {"CYP2D6": "*4/*4"}, "change drug", "greatly reduced"),
     ("warfarin", {"CYP2C9": "*1/*1", "VKORC1": "GG"}, "dose by algorithm", "algorithm"),
     ("warfarin", {"CYP2C9": "*1/*3", "VKORC1": "A/G"}, "dose by algorithm", "algorithm"),
     ("warfarin", {"CYP2C9": "*3/*3", "VKORC1": "AA"}, "change drug", "alternative"),
     ("fluorouracil", {"DPYD": "Reference/Reference"}, "standard", "label"),
     ("fluorouracil", {"DPYD": "Reference/HapB3"}, "adjust dose", "50%"),
     ("capecitabine", {"DPYD": "Reference/*2A"}, "adjust dose", "50%"),
-    ("capecitabine", {"DPYD": "*2A/c.2846A>T"}, "change drug", "Avoid"),
+    ("capecitabine", {"DPYD": "*2A/c.2846A>T"}, "change drug", "strongly reduced dose"),
+    ("capecitabine", {"DPYD": "*2A/*13"}, "change drug", "Avoid"),
     ("mercaptopurine", {"TPMT": "*1/*1", "NUDT15": "*1/*1"}, "standard", "normal starting"),
     ("mercaptopurine", {"TPMT": "*1/*3A", "NUDT15": "*1/*1"}, "adjust dose", "30-80%"),
     ("mercaptopurine", {"TPMT": "*1/*1", "NUDT15": "*1/*3"}, "adjust dose", "30-80%"),
@@ -353,7 +354,8 @@ def test_recommendation_for_each_drug_and_phenotype(drug, genes, action, words):
     assert advice.action == action
     assert words.lower() in advice.text.lower()
     assert advice.pmid and advice.guideline.startswith("CPIC")
-    assert advice.changes_prescription == (action not in ("standard", "no recommendation"))
+    assert advice.changes_prescription == (action in ("adjust dose", "change drug"))
+    assert advice.guides_starting_dose == (action == "dose by algorithm")
 
 
 UM, RM, NM = "Ultrarapid Metabolizer", "Rapid Metabolizer", "Normal Metabolizer"
@@ -369,9 +371,9 @@ ACTIONS_BY_PHENOTYPE = {
     "clopidogrel": {"CYP2C19": {UM: "standard", RM: "standard", NM: "standard",
                                 IM: "change drug", LIM: "change drug", PM: "change drug",
                                 LPM: "change drug", IND: "no recommendation"}},
-    "citalopram": {"CYP2C19": {UM: "change drug", RM: "change drug", NM: "standard",
-                               IM: "standard", LIM: "standard", PM: "adjust dose",
-                               LPM: "adjust dose", IND: "no recommendation"}},
+    "citalopram": {"CYP2C19": {UM: "change drug", RM: "standard", NM: "standard",
+                               IM: "standard", LIM: "standard", PM: "change drug",
+                               LPM: "change drug", IND: "no recommendation"}},
     "codeine": {"CYP2D6": {UM: "change drug", NM: "standard", IM: "standard",
                            PM: "change drug", IND: "no recommendation"}},
     "warfarin": {"CYP2C9": {NM: "dose by algorithm", IM: "dose by algorithm",
@@ -414,6 +416,9 @@ def test_the_hand_written_actions_cover_the_whole_table():
     table = load_table("pgx_recommendations")
     rows = {(r.drug, r.gene, r.phenotype, r.action) for r in table.itertuples()}
     assert rows == set(_expected_rows())
+    assert not table.duplicated(
+        ["drug", "gene", "phenotype", "indication", "activity_score"]
+    ).any()
 
 
 def test_phenotype_terms_are_accepted_instead_of_diplotypes():
@@ -506,6 +511,9 @@ def test_thiopurine_advice_follows_the_more_affected_gene(tpmt, nudt15):
     action = max(THIOPURINE_ACTION[tpmt], THIOPURINE_ACTION[nudt15], key=CAUTION.index)
     assert advice.action == action
     assert ("drastically" in advice.text) == (PM in (tpmt, nudt15))
+    assert ("20-50%" in advice.text) == ({tpmt, nudt15} <= {IM, PIM})
+    n_intermediate = sum(term in (IM, PIM) for term in (tpmt, nudt15))
+    assert ("30-80%" in advice.text) == (n_intermediate == 1 and PM not in (tpmt, nudt15))
     assert advice.phenotypes == {"TPMT": tpmt, "NUDT15": nudt15}
 
 
@@ -545,10 +553,202 @@ def test_drug_gene_alerts_lists_only_drugs_whose_prescription_changes():
         ["Clopidogrel", "codeine", "simvastatin", "paracetamol", "capecitabine"], profile
     )
     assert alerts["drug"].tolist() == ["clopidogrel", "simvastatin"]
-    assert list(alerts.columns) == ["drug", "genes", "action", "recommendation"]
+    assert list(alerts.columns) == [
+        "drug", "genes", "action", "strength", "indication", "recommendation"
+    ]  # fmt: skip
+    assert alerts["indication"].tolist() == ["cardiovascular", ""]
 
 
 def test_tables_record_the_cpic_data_version():
     for name in ("pgx_alleles", "pgx_function_phenotypes", "pgx_activity_phenotypes",
                  "pgx_recommendations"):  # fmt: skip
         assert "2025-11-05" in source_of(name)["version"]
+
+
+# --- issue 10: CPIC 2023 SSRIs, strength and indication, warfarin, DPYD, thiopurines --------
+
+
+@pytest.mark.parametrize("drug", ["citalopram", "escitalopram"])
+def test_ssri_rapid_and_intermediate_start_at_the_usual_dose_cpic_2023(drug):
+    rapid = pgx.recommendation(drug, {"CYP2C19": "*1/*17"})
+    assert not rapid.changes_prescription and "starting dose" in rapid.text
+    assert "higher maintenance dose" in rapid.text  # titrate by response
+    intermediate = pgx.recommendation(drug, {"CYP2C19": "*1/*2"})
+    assert not intermediate.changes_prescription
+    assert (
+        "slower titration" in intermediate.text and "lower maintenance dose" in intermediate.text
+    )
+    for advice in (rapid, intermediate):
+        assert advice.pmid == "37032427" and advice.citation == "cpic_ssri2023"
+        assert "2023" in advice.guideline
+    assert "Bousman" in source_of("pgx_recommendations")["version"]
+
+
+# Strengths from the guidelines' recommendation tables (see sources.json); "" = not verified.
+STRENGTHS = [
+    ("clopidogrel", {"CYP2C19": "*1/*1"}, "cardiovascular", "Strong"),
+    ("clopidogrel", {"CYP2C19": "*1/*2"}, "cardiovascular", "Strong"),
+    ("clopidogrel", {"CYP2C19": "*2/*2"}, "cardiovascular", "Strong"),
+    ("clopidogrel", {"CYP2C19": "*1/*2"}, "neurovascular", "Moderate"),
+    ("clopidogrel", {"CYP2C19": "*2/*2"}, "neurovascular", "Moderate"),
+    ("clopidogrel", {"CYP2C19": "*1/*12"}, None, "No recommendation"),
+    ("citalopram", {"CYP2C19": "*1/*2"}, None, "Moderate"),
+    ("citalopram", {"CYP2C19": "*2/*2"}, None, "Strong"),
+    ("codeine", {"CYP2D6": "*1/*4"}, None, "Moderate"),
+    ("tramadol", {"CYP2D6": "*1/*4"}, None, "Optional"),
+    ("codeine", {"CYP2D6": "*4/*4"}, None, "Strong"),
+    ("fluorouracil", {"DPYD": "Reference/c.2846A>T"}, None, "Moderate"),  # score 1.5
+    ("fluorouracil", {"DPYD": "Reference/*2A"}, None, "Strong"),  # score 1
+    ("capecitabine", {"DPYD": "*2A/HapB3"}, None, "Strong"),  # score 0.5
+    ("mercaptopurine", {"TPMT": "*1/*3A", "NUDT15": "*1/*1"}, None, "Strong"),
+    ("simvastatin", {"SLCO1B1": "*1/*5"}, None, "Strong"),
+    ("abacavir", {"HLA-B": "*57:01/*07:02"}, None, "Strong"),
+    ("warfarin", {"CYP2C9": "*1/*1", "VKORC1": "GG"}, None, ""),
+]
+
+
+@pytest.mark.parametrize(("drug", "genes", "indication", "strength"), STRENGTHS)
+def test_each_recommendation_carries_cpics_strength(drug, genes, indication, strength):
+    advice = pgx.recommendation(drug, genes, indication)
+    assert advice.strength == strength
+    assert f"CPIC strength: {strength or 'not recorded'}" in str(advice)
+    assert (strength or "not recorded") in advice._repr_html_()
+
+
+def test_strengths_and_indications_use_cpics_terms():
+    table = load_table("pgx_recommendations")
+    assert set(table["strength"].dropna()) <= {
+        "Strong",
+        "Moderate",
+        "Optional",
+        "No recommendation",
+    }
+    indeterminate = table["phenotype"] == "Indeterminate"
+    assert (table.loc[indeterminate, "strength"] == "No recommendation").all()
+    assert set(table.loc[table["indication"].notna(), "drug"]) == {"clopidogrel"}
+    assert set(table["indication"].dropna()) == {"cardiovascular", "neurovascular"}
+
+
+def test_clopidogrel_advice_depends_on_the_indication():
+    im = {"CYP2C19": "*1/*2"}
+    cardio = pgx.recommendation("clopidogrel", im, "cardiovascular")
+    neuro = pgx.recommendation("clopidogrel", im, indication="Neurovascular")
+    assert "prasugrel or ticagrelor" in cardio.text
+    assert "ticagrelor" in neuro.text and "prasugrel, which is contraindicated" in neuro.text
+    assert (cardio.indication, neuro.indication) == ("cardiovascular", "neurovascular")
+    assert "Indication: neurovascular" in str(neuro)
+    default = pgx.recommendation("clopidogrel", im)
+    assert default.text == cardio.text and default.indication == "cardiovascular"
+    assert any("No indication was given" in note for note in default.notes)
+    assert not cardio.notes
+    with pytest.raises(ValueError, match="'cardiovascular', 'neurovascular'"):
+        pgx.recommendation("clopidogrel", im, "stroke")
+    with pytest.raises(ValueError, match="does not depend on the indication"):
+        pgx.recommendation("codeine", {"CYP2D6": "*1/*1"}, "cardiovascular")
+    assert pgx.recommendation("codeine", {"CYP2D6": "*1/*1"}).indication == ""
+
+
+@pytest.mark.parametrize("cyp2c9", ["*1/*1", "*1/*3"])
+def test_warfarin_dosed_by_algorithm_is_not_a_changed_prescription(cyp2c9):
+    advice = pgx.recommendation("warfarin", {"CYP2C9": cyp2c9, "VKORC1": "AA"})
+    assert not advice.changes_prescription and advice.guides_starting_dose
+    assert "started" in advice.text
+    assert pgx.drug_gene_alerts(["warfarin"], {"CYP2C9": cyp2c9, "VKORC1": "AA"}).empty
+
+
+def test_warfarin_cyp2c9_poor_metabolizer_considers_another_drug():
+    advice = pgx.recommendation("warfarin", {"CYP2C9": "*3/*3", "VKORC1": "GG"})
+    assert advice.changes_prescription and not advice.guides_starting_dose
+    assert advice.action == "change drug" and "alternative anticoagulant" in advice.text
+
+
+def test_dpyd_hapb3_is_named_by_its_causal_variant_not_the_tag():
+    row = load_table("pgx_alleles").set_index(["gene", "allele"]).loc[("DPYD", "c.1129-5923C>G")]
+    assert row["defining_variant"].startswith("rs75017182")
+    assert "causal" in row["defining_variant"] and "c.1236G>A" in row["defining_variant"]
+    assert "c.1236G>A" not in str(row["aliases"])  # the tag is not the allele
+    with pytest.raises(ValueError, match="no allele 'c.1236G>A'"):
+        pgx.allele_function("DPYD", "c.1236G>A")
+    assert "turner2024" in source_of("pgx_alleles")["citations"]
+
+
+@pytest.mark.parametrize("drug", ["fluorouracil", "capecitabine"])
+def test_dpyd_poor_metabolizer_advice_depends_on_the_activity_score(drug):
+    half = pgx.recommendation(drug, {"DPYD": "c.1905+1G>A/c.2846A>T"})  # score 0.5
+    zero = pgx.recommendation(drug, {"DPYD": "c.1905+1G>A/c.1679T>G"})  # score 0
+    assert half.phenotypes == zero.phenotypes == {"DPYD": "Poor Metabolizer"}
+    assert "Avoid" in half.text and "strongly reduced dose" in half.text
+    assert "drug-level monitoring" in half.text
+    assert "Avoid" in zero.text and "reduced dose" not in zero.text
+    by_term = pgx.recommendation(drug, {"DPYD": "Poor Metabolizer"})
+    assert by_term.text == zero.text  # the most cautious, and a note says why
+    assert any("activity score" in note for note in by_term.notes)
+
+
+def test_thiopurines_combined_intermediate_needs_a_larger_reduction():
+    both = pgx.recommendation("azathioprine", {"TPMT": "*1/*3A", "NUDT15": "*1/*3"})
+    one = pgx.recommendation("azathioprine", {"TPMT": "*1/*3A", "NUDT15": "*1/*1"})
+    assert "20-50%" in both.text and "30-80%" in one.text
+    assert both.strength == "Strong" and "2024" in both.guideline
+    assert both.citation in source_of("pgx_combined_recommendations")["citations"]
+
+
+# --- phenoconversion ----------------------------------------------------------------
+
+# FDA Table of Substrates, Inhibitors and Inducers (reference/pgx.md, issue 10).
+STRONG_INHIBITORS = {
+    "CYP2D6": {"paroxetine", "fluoxetine", "bupropion", "quinidine"},
+    "CYP2C19": {"fluvoxamine", "fluconazole", "ticlopidine", "fluoxetine"},
+}
+
+
+@pytest.mark.parametrize("gene", sorted(STRONG_INHIBITORS))
+def test_the_inhibitor_table_lists_the_fdas_strong_inhibitors(gene):
+    table = pgx.inhibitors(gene)
+    assert set(table.loc[table["strength"] == "strong", "drug"]) == STRONG_INHIBITORS[gene]
+    assert set(table["strength"]) == {"strong", "moderate"}
+    assert set(pgx.inhibitors()["gene"]) == set(STRONG_INHIBITORS)
+    assert {"omeprazole", "esomeprazole"} <= set(pgx.inhibitors("cyp2c19")["drug"])
+
+
+def test_a_strong_cyp2d6_inhibitor_makes_a_normal_metabolizer_poor():
+    advice = pgx.recommendation("codeine", {"CYP2D6": "*1/*1"}, medications=["Paroxetine"])
+    assert advice.phenotypes == {"CYP2D6": "Poor Metabolizer"}
+    assert advice.genotype_phenotypes == {"CYP2D6": "Normal Metabolizer"}
+    assert advice.action == "change drug" and "greatly reduced" in advice.text
+    assert "by genotype Normal Metabolizer" in str(advice) and "paroxetine" in str(advice)
+    alone = pgx.recommendation("codeine", {"CYP2D6": "*1/*1"})
+    assert alone.action == "standard" and alone.genotype_phenotypes == {}
+
+
+@pytest.mark.parametrize(
+    ("diplotype", "drug", "expected"),
+    [
+        ("*1/*1", "duloxetine", "Intermediate Metabolizer"),  # 2 x 0.5 = 1.0
+        ("*1/*1x2", "duloxetine", "Normal Metabolizer"),  # 3 x 0.5 = 1.5
+        ("*1/*1x2", "bupropion", "Poor Metabolizer"),  # 3 x 0 = 0
+        ("*1/*1", "metformin", "Normal Metabolizer"),
+    ],
+)
+def test_cyp2d6_inhibitors_multiply_the_activity_score(diplotype, drug, expected):
+    # Caudle et al. 2020: x0 for a strong, x0.5 for a moderate inhibitor.
+    assert pgx.phenoconverted({"CYP2D6": diplotype}, [drug]) == {"CYP2D6": expected}
+    rules = load_table("pgx_phenoconversion").set_index(["gene", "strength"])["score_factor"]
+    assert (rules[("CYP2D6", "strong")], rules[("CYP2D6", "moderate")]) == (0, 0.5)
+
+
+def test_a_strong_cyp2c19_inhibitor_makes_the_patient_behave_as_poor():
+    profile = {"patient_id": "PM-000001", "CYP2C19": "*1/*17", "CYP2D6": "*1/*1"}
+    behaves = pgx.phenoconverted(profile, ["fluvoxamine", "paracetamol"])
+    assert behaves == {"CYP2C19": "Poor Metabolizer", "CYP2D6": "Normal Metabolizer"}
+    assert len(behaves.notes) == 1 and "fluvoxamine" in behaves.notes[0]
+    moderate = pgx.phenoconverted({"CYP2C19": "*1/*1"}, ["omeprazole"])
+    assert moderate == {"CYP2C19": "Normal Metabolizer"} and "omeprazole" in moderate.notes[0]
+
+
+def test_phenoconversion_with_a_phenotype_only_says_what_is_missing():
+    assert pgx.phenoconverted({"CYP2D6": "Normal Metabolizer"}, ["fluoxetine"]) == {
+        "CYP2D6": "Poor Metabolizer"
+    }
+    with pytest.raises(ValueError, match="diplotype"):
+        pgx.phenoconverted({"CYP2D6": "Normal Metabolizer"}, ["duloxetine"])

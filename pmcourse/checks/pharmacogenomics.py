@@ -21,18 +21,24 @@ import pandas as pd
 from pmcourse import datasets, pgx
 from pmcourse.check import CheckResult, FunctionCheck, check_value
 from pmcourse.diplotypes import phenotype_table
+from pmcourse.interpretation import Choice
 
 __all__ = [
     "activity_score",
     "allele_function",
     "clopidogrel_switches",
+    "codeine_with_paroxetine",
     "cyp2c19_phenotype",
     "cyp2d6_activity_score",
+    "dpyd_before_capecitabine",
     "drug_gene_alerts",
     "patient_profile",
     "patients_with_changed_prescription",
+    "patients_with_guided_starting_dose",
     "patients_with_phenotype",
+    "pm30_antiplatelet",
     "ward_cases",
+    "warfarin_start",
 ]
 
 
@@ -266,7 +272,10 @@ drug_gene_alerts = FunctionCheck(
     "drug_gene_alerts",
     _alerted_drugs,
     examples=lambda: [
-        (["acetylsalicylic acid", "clopidogrel", "atorvastatin"], patient_profile("PM-000030")),
+        (
+            ["acetylsalicylic acid", "clopidogrel", "atorvastatin", "apixaban"],
+            patient_profile("PM-000030"),
+        ),
         (["paracetamol", "codeine"], {"CYP2D6": "*1/*1"}),
     ],
     hint="For each medicine with pgx.has_recommendation(drug, profile) True, ask "
@@ -286,12 +295,193 @@ def _patients_with_changed_prescription(
     )
 
 
+def _advice_by_patient(medications: pd.DataFrame, phenotypes: pd.DataFrame):
+    """(patient_id, [Recommendation, ...]) for each patient's medicines with CPIC advice."""
+    profiles = phenotypes.set_index("patient_id")
+    for patient_id, drugs in medications.groupby("patient_id")["drug"]:
+        profile = profiles.loc[patient_id].dropna().to_dict()
+        yield (
+            patient_id,
+            [
+                pgx.recommendation(drug, profile)
+                for drug in drugs
+                if pgx.has_recommendation(drug, profile)
+            ],
+        )
+
+
+def _counting_algorithm_dosing(medications: pd.DataFrame, phenotypes: pd.DataFrame) -> int:
+    """The slip of counting warfarin dosed by algorithm as a changed prescription."""
+    return sum(
+        any(a.changes_prescription or a.guides_starting_dose for a in advice)
+        for _, advice in _advice_by_patient(medications, phenotypes)
+    )
+
+
 patients_with_changed_prescription = FunctionCheck(
     "patients_with_changed_prescription",
     _patients_with_changed_prescription,
     examples=lambda: ward_cases("Cardiology"),
     hint="Count patients, not prescriptions: add 1 to changed when drug_gene_alerts "
     "returns a list that is not empty for this patient.",
+    common_mistakes=[
+        (
+            _counting_algorithm_dosing,
+            "Warfarin dosed with a genotype-guided algorithm is the same drug, dosed when it is "
+            "started: its changes_prescription is False, so it is not counted here.",
+        )
+    ],
     show_inputs=False,
     forbidden=[(pgx, "drug_gene_alerts")],
+)
+
+
+def patients_with_guided_starting_dose(answer: Any, *, ward: str = "Cardiology") -> CheckResult:
+    """Check how many patients on a ward get a genotype-guided starting dose (warfarin).
+
+    Counted apart from the patients whose drug or dose changes: the drug stays
+    the same, and the algorithm only sets its starting dose.
+
+    Examples
+    --------
+    >>> (medications, phenotypes), = ward_cases("Cardiology")
+    >>> n = sum(any(a.guides_starting_dose for a in advice)
+    ...         for _, advice in _advice_by_patient(medications, phenotypes))
+    >>> patients_with_guided_starting_dose(n).passed
+    True
+    """
+    ((medications, phenotypes),) = ward_cases(ward)
+    expected = sum(
+        any(a.guides_starting_dose for a in advice)
+        for _, advice in _advice_by_patient(medications, phenotypes)
+    )
+    on_warfarin = medications.loc[medications["drug"] == "warfarin", "patient_id"].nunique()
+    slips = [
+        (
+            _patients_with_changed_prescription(medications, phenotypes),
+            "That is the number whose drug or dose changes. Count the patients whose advice "
+            "has guides_starting_dose True instead.",
+        ),
+        (
+            on_warfarin,
+            "That is every patient on warfarin, including those whose CYP2C9 result advises "
+            "another anticoagulant. Count only those whose advice has guides_starting_dose True.",
+        ),
+    ]
+    hint = (
+        "For each patient, look at the advice for each medicine and count the patients with "
+        "at least one whose guides_starting_dose is True."
+    )
+    return check_value(
+        answer,
+        expected,
+        name="n_guided",
+        hint=hint,
+        common_mistakes=[(value, text) for value, text in slips if value != expected],
+    )
+
+
+# --------------------------------------------------------------------------
+# Interpretation questions of the graded exercise (and of the notebook, if it
+# asks them): a clinical choice, graded when submitted. The options are shown
+# in the exercise's text with the same letters; tests/test_checks_pharmacogenomics.py
+# checks each right answer against pmcourse.pgx.
+# --------------------------------------------------------------------------
+
+
+_CODEINE_OPTIONS = {
+    "A": "Give codeine at the usual, label-recommended dose: his genotype is normal.",
+    "B": "Give a higher dose of codeine, since paroxetine lowers its effect.",
+    "C": "Prefer tramadol, which needs no enzyme to work.",
+    "D": "He behaves as a Poor Metabolizer while he takes paroxetine: avoid codeine, as "
+    "pain relief would be greatly reduced, and choose an opioid that CYP2D6 does not activate.",
+}
+
+#: Part 3: a CYP2D6 Normal Metabolizer on paroxetine is prescribed codeine.
+codeine_with_paroxetine = Choice(
+    "answer_codeine",
+    options=_CODEINE_OPTIONS,
+    correct="D",
+    reasoning={
+        "A": "The genotype is only half the story: which other medicines does he take, and what "
+        "do they do to the enzyme that activates codeine?",
+        "B": "If the enzyme is blocked, more codeine brings more side effects, not more morphine.",
+        "C": "Tramadol, like codeine, needs CYP2D6 to form its most active metabolite.",
+    },
+    hint="Look up paroxetine in pgx.inhibitors() and think about what a strong inhibitor does "
+    "to the activity score.",
+)
+
+_WARFARIN_OPTIONS = {
+    "A": "Avoid warfarin: a genotype result means another anticoagulant.",
+    "B": "Same drug: when warfarin is started, a validated algorithm with his CYP2C9 and "
+    "VKORC1 genotypes calculates the starting dose. It is not a change of prescription.",
+    "C": "Halve the usual dose of warfarin for everyone who has been genotyped.",
+    "D": "The genotype plays no part in warfarin dosing.",
+}
+
+#: Part 5: a CYP2C9 Normal Metabolizer with VKORC1 -1639 GA starts warfarin.
+warfarin_start = Choice(
+    "answer_warfarin",
+    options=_WARFARIN_OPTIONS,
+    correct="B",
+    reasoning={
+        "A": "CPIC advises considering another anticoagulant only for a CYP2C9 Poor "
+        "Metabolizer. What is this patient's CYP2C9 phenotype?",
+        "C": "A fixed reduction for everyone ignores what the genotypes say; CPIC's advice "
+        "uses both genes in a calculation.",
+        "D": "CPIC's warfarin guideline uses CYP2C9 and VKORC1 for the starting dose.",
+    },
+    hint="Ask pgx.recommendation for warfarin with his two genotypes and read its action.",
+)
+
+_DPYD_OPTIONS = {
+    "A": "Give the label dose and watch for side effects.",
+    "B": "Reduce the starting dose by 50%, then titrate.",
+    "C": "Avoid capecitabine and other fluoropyrimidines; only if no alternative is "
+    "suitable, a strongly reduced dose with early drug-level monitoring.",
+    "D": "Reduce the starting dose by 25%.",
+}
+
+#: Part 6: DPYD c.1905+1G>A/c.2846A>T (activity score 0.5) before capecitabine.
+dpyd_before_capecitabine = Choice(
+    "answer_dpyd",
+    options=_DPYD_OPTIONS,
+    correct="C",
+    reasoning={
+        "A": "Work out the activity score first: a no-function allele (0) and a decreased-"
+        "function allele (0.5). Which phenotype is that?",
+        "B": "A 50% reduction is the advice for Intermediate Metabolizers (activity score 1 "
+        "or 1.5). Is this patient one?",
+        "D": "No CPIC row for DPYD advises a 25% reduction today.",
+    },
+    hint="Add the activity values of the two alleles, then find the row for that score.",
+)
+
+_PM30_OPTIONS = {
+    "A": "Stop clopidogrel today and start prasugrel.",
+    "B": "Keep clopidogrel and file the result: the genotype does not matter for a patient "
+    "who also takes an anticoagulant.",
+    "C": "Double the dose of clopidogrel.",
+    "D": "Raise the result with the cardiology team, who weigh ticagrelor against clopidogrel "
+    "with him (bleeding risk with apixaban against a weaker clopidogrel effect); he keeps "
+    "taking his antiplatelet until they decide.",
+}
+
+#: Part 7: PM-000030, apixaban + clopidogrel after PCI, CYP2C19 *1/*2.
+pm30_antiplatelet = Choice(
+    "answer_pm30",
+    options=_PM30_OPTIONS,
+    correct="D",
+    reasoning={
+        "A": "Two problems: nobody stops his antiplatelet on their own, and with an "
+        "anticoagulant European guidance does not use prasugrel; it prefers clopidogrel "
+        "because of the bleeding risk.",
+        "B": "CPIC's advice for an Intermediate Metabolizer after PCI is strong: avoid standard-"
+        "dose clopidogrel if possible. The anticoagulant makes the choice harder, not the "
+        "result irrelevant.",
+        "C": "CPIC does not advise a higher clopidogrel dose for Intermediate Metabolizers.",
+    },
+    hint="Read the advice and its strength, then think of who decides, and of what the "
+    "alternatives cost a patient who takes apixaban.",
 )
