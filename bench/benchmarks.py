@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench import reading as model
 from bench.core import ROOT, Result, median, ratio
 from bench.measure import MB, run_command, run_notebook
 
@@ -33,6 +34,7 @@ COHORT_WALL_S = 10.0
 COHORT_PEAK_MB = 2000.0
 REBUILD_RATIO = 0.2
 GRADING_COPIES = 40
+ESTIMATE_OFF_PERCENT = 20.0  # a module's estimated time within 20% of its reading time
 
 
 @dataclass
@@ -136,6 +138,63 @@ def _notebook_results(
 def bench_notebooks(options: Options) -> list[Result]:
     paths = [(f"notebooks/{p.name}", p) for p in sorted((ROOT / "notebooks").glob("*.ipynb"))]
     return _notebook_results("notebooks", "learner notebook", paths, options)
+
+
+def reading_results(shown: str, estimate: float, minutes: float, note: str) -> list[Result]:
+    """A module's reading time, its estimated time, and how far the estimate is off, in %."""
+    off = 100 * abs(ratio(estimate, minutes) - 1)
+    return [
+        Result(
+            "reading",
+            f"{shown}: reading time (model)",
+            minutes,
+            "min",
+            statistic="model",
+            note=note,
+        ),
+        Result(
+            "reading", f"{shown}: estimated_time_minutes", estimate, "min", statistic="metadata"
+        ),
+        Result(
+            "reading",
+            f"{shown}: estimate off the reading time",
+            off,
+            "%",
+            ESTIMATE_OFF_PERCENT,
+            statistic="|estimate / reading - 1|",
+        ),
+    ]
+
+
+@benchmark(
+    "reading",
+    "every module notebook: modelled reading time against its estimated_time_minutes",
+    f"""The notebook of each module in the registry is read, not run, by the reading-time
+    model of `bench/reading.py` (its docstring justifies each rate): the words a reader sees
+    in its markdown cells at {model.WORDS_PER_MINUTE} words a minute (technical text read to
+    learn, mostly in a second language: about two thirds of the 238 words a minute that
+    Brysbaert's 2019 meta-analysis found for non-fiction), {model.CODE_CELL_S} s to run each
+    code cell and read its output plus {model.CODE_LINE_S} s per line of code,
+    {model.FIGURE_S} s more per figure, {model.YOUR_TURN_S} s per "your turn",
+    {model.WIDGET_S} s per interactive widget and {model.QUIZ_QUESTION_S} s per quiz question.
+    The module's `estimated_time_minutes` (its header) must lie within
+    {ESTIMATE_OFF_PERCENT:.0f}% of that reading time.""",
+)
+def bench_reading(options: Options) -> list[Result]:
+    from pmcourse.modules import modules
+
+    results = []
+    for module in modules(ROOT):
+        shown = f"notebooks/{module.notebook.name}"
+        try:
+            counted = model.reading(module.notebook)
+        except Exception as error:  # a notebook or quiz that cannot be read is an error row
+            results.append(Result.failed("reading", f"{shown}: reading time", error))
+            continue
+        options.log(f"  {shown}: {counted.minutes:.0f} min ({counted.describe()})")
+        estimate = module.estimated_time_minutes
+        results += reading_results(shown, estimate, counted.minutes, counted.describe())
+    return results
 
 
 @benchmark(

@@ -26,6 +26,8 @@ UNITS = {
     "ms": "{:.1f} ms",
     "MB": "{:.0f} MB",
     "x": "{:.3g}x",
+    "min": "{:.0f} min",
+    "%": "{:.0f}%",
 }
 
 #: Status of a result. A "fail" or "error" makes the run fail.
@@ -45,7 +47,8 @@ class Result:
     value : float or None
         The figure (None when the benchmark failed before measuring it).
     unit : str
-        One of :data:`UNITS`: ``s``, ``ms``, ``MB`` (10**6 bytes) or ``x`` (a ratio).
+        One of :data:`UNITS`: ``s``, ``ms``, ``MB`` (10**6 bytes), ``x`` (a ratio), ``min``
+        (minutes, for reading times) or ``%``.
     budget : float or None
         The largest acceptable value, in the same unit; None for a figure that
         is only recorded.

@@ -144,16 +144,18 @@ Count the patients of the cohort aged 80 or older. Use the pattern of the worked
 example: keep the rows that match, then count them with `len( )`.
 """
 
-_QUESTIONS = """
-## Questions clinicians ask
-
-**{mark}: a question a ward doctor, nurse or pharmacist would ask?**
-A short answer, citing its source with ``{{cite}}`key` ``.
-
-**Can I use the course data for a patient?**
-No. Every data set of the course is synthetic, made by a computer program for
-learning. Use your laboratory's validated results and the guideline itself.
+_QUESTION = """
+**{{mark}}: {which} question a ward doctor, nurse or pharmacist would ask?**
+{{mark}}: answer it in a short paragraph of two to five sentences that a nurse
+new to the subject understands, and cite the source it rests on with
+``{{{{cite}}}}`key` `` (the key of its entry in book/references.bib).
 """
+
+# Four to six questions, each answered with a cited source (tests/test_book.py checks).
+_QUESTIONS = "## Questions clinicians ask\n\n" + "\n\n".join(
+    textwrap.dedent(_QUESTION).strip("\n").format(which=which)
+    for which in ("the first", "a second", "a third", "a fourth")
+)
 
 _KEY_POINTS = """
 ## Key points

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
-from bench import benchmarks, core, measure, run
+from bench import benchmarks, core, measure, reading, run
 from bench.core import Result
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -115,6 +115,7 @@ def test_page_says_when_every_budget_was_met():
 def test_registry_has_the_benchmarks_of_the_issue_in_order():
     assert list(benchmarks.BENCHMARKS) == [
         "notebooks",
+        "reading",
         "masters",
         "import",
         "widgets",
@@ -134,6 +135,7 @@ def test_budgets_are_those_of_the_course():
     assert benchmarks.DATA_WALL_S == 30 and benchmarks.REBUILD_RATIO == 0.2
     assert (benchmarks.COHORT_WALL_S, benchmarks.COHORT_PEAK_MB) == (10, 2000)
     assert benchmarks.COHORT_PATIENTS == 1_000_000 and benchmarks.GRADING_COPIES == 40
+    assert benchmarks.ESTIMATE_OFF_PERCENT == 20
 
 
 def test_select_keeps_registry_order_and_names_unknown_benchmarks():
@@ -141,7 +143,9 @@ def test_select_keeps_registry_order_and_names_unknown_benchmarks():
     assert run.select(["import", "notebooks"]) == ["notebooks", "import"]
     assert run.select(["import,widgets"]) == ["import", "widgets"]
     assert run.select(["cohort  data"]) == ["data", "cohort"]  # make bench ONLY="cohort data"
-    with pytest.raises(ValueError, match="'nope'.*the benchmarks are: notebooks, masters"):
+    with pytest.raises(
+        ValueError, match="'nope'.*the benchmarks are: notebooks, reading, masters"
+    ):
         run.select(["nope"])
 
 
@@ -281,6 +285,58 @@ def test_the_committed_page_is_in_the_book_and_describes_every_benchmark():
 def test_docstring_examples_of_the_bench():
     import doctest
 
-    for module in (core, run):
+    for module in (core, run, reading):
         outcome = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
         assert outcome.failed == 0, module.__name__
+
+
+def test_reading_model_counts_what_a_learner_reads_runs_and_answers(tmp_path):
+    figure = {"mystnb": {"image": {"alt": "A bar chart."}}}
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("# Title\n\nA {term}`diplotype` {cite:p}`cpic_data`."),
+        nbformat.v4.new_markdown_cell("```{admonition} Note\n:class: tip\nRead it.\n```"),
+        nbformat.v4.new_code_cell("x = 1\n\nx + 1  # two lines"),
+        nbformat.v4.new_code_cell("plot()", metadata=figure),
+        nbformat.v4.new_markdown_cell("### Your turn 1: count\n\nReplace the dots."),
+        nbformat.v4.new_code_cell("answer = ..."),
+        nbformat.v4.new_code_cell("explorer()", metadata={"tags": ["skip-execution"]}),
+        nbformat.v4.new_code_cell('from pmcourse.quiz import show_quiz\nshow_quiz("99_demo")'),
+    ]
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(notebook, path)
+    counted = reading.reading(path, quiz_length={"99_demo": 7}.__getitem__)
+    assert counted == reading.Reading(
+        words=12, code_cells=3, code_lines=4, figures=1, your_turns=1, widgets=1, quiz_questions=7
+    )
+    seconds = (
+        60 * 12 / reading.WORDS_PER_MINUTE
+        + 3 * reading.CODE_CELL_S
+        + 4 * reading.CODE_LINE_S
+        + reading.FIGURE_S
+        + reading.YOUR_TURN_S
+        + reading.WIDGET_S
+        + 7 * reading.QUIZ_QUESTION_S
+    )
+    assert counted.minutes == round(seconds / 60, 1)
+    assert "12 words, 3 code cells (4 lines)" in counted.describe()
+
+
+def test_estimated_time_must_lie_within_twenty_percent_of_the_reading_time():
+    def status(estimate: float, minutes: float) -> str:
+        return benchmarks.reading_results("nb", estimate, minutes, "")[-1].status
+
+    assert status(60, 50) == "pass" and status(40, 50) == "pass"  # 20% over or under
+    assert status(61, 50) == "FAIL" and status(39, 50) == "FAIL"
+    results = benchmarks.reading_results("nb", 45, 50.0, "900 words")
+    assert [r.value for r in results] == [50.0, 45, pytest.approx(10.0)]
+    assert [r.unit for r in results] == ["min", "min", "%"] and results[0].note == "900 words"
+    assert core.format_value(50.0, "min") == "50 min" and core.format_value(9.6, "%") == "10%"
+
+
+def test_every_module_notebook_can_be_read_by_the_reading_model():
+    from pmcourse.modules import modules
+
+    for module in modules(ROOT):
+        counted = reading.reading(module.notebook)
+        assert counted.words > 200 and counted.code_cells and counted.quiz_questions, module.name

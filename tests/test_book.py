@@ -100,6 +100,30 @@ def test_module_notebook_ends_with_key_points(path):
     assert len(re.findall(r"^- ", points, flags=re.MULTILINE)) >= 2, f"{path.name}: no points"
 
 
+QUESTIONS = "## Questions clinicians ask"
+
+
+@pytest.mark.parametrize("path", module_notebooks(), ids=lambda p: p.name)
+def test_questions_clinicians_ask_come_just_before_key_points(path):
+    notebook = nbformat.read(path, as_version=4)
+    markdown = "\n\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    titles = re.findall(r"^## .*$", markdown, flags=re.MULTILINE)
+    assert QUESTIONS in titles, (
+        f"{path.name} has no '{QUESTIONS}' section: add 4 to 6 questions a ward doctor, "
+        "nurse or pharmacist would ask, each answered with a cited source, before Key points"
+    )
+    assert titles[titles.index(QUESTIONS) + 1] == "## Key points", (
+        f"{path.name}: '{QUESTIONS}' must come just before '## Key points'"
+    )
+    section = markdown.split(QUESTIONS, 1)[1].split("\n## ", 1)[0]
+    answers = [p for p in section.split("\n\n") if re.match(r"\*\*[^*]+\?\*\*", p.strip())]
+    assert 4 <= len(answers) <= 6, f"{path.name}: {len(answers)} questions; write 4 to 6"
+    for answer in answers:
+        question = answer.strip().split("**")[1]
+        assert "{cite" in answer, f"{path.name}: the answer to {question!r} cites no source"
+        assert len(answer.split()) > 25, f"{path.name}: {question!r} has no real answer"
+
+
 @pytest.mark.parametrize("path", module_notebooks(), ids=lambda p: p.name)
 def test_widget_demos_are_static_on_the_website_with_a_launch_note(path):
     notebook = nbformat.read(path, as_version=4)
@@ -293,6 +317,7 @@ def test_module_page_ends_with_key_points(built_site, path):
     article = soup.select_one("article.bd-article")
     sections = [h.get_text().strip().rstrip("#").strip() for h in article.find_all("h2")]
     assert "Key points" in sections, f"{path.name}: the page has no Key points section"
+    assert sections[sections.index("Key points") - 1] == "Questions clinicians ask"
     assert set(sections[sections.index("Key points") + 1 :]) <= {"Further reading"}
     key_points = article.find(id="key-points")
     assert len(key_points.find_all("li")) >= 2

@@ -54,7 +54,8 @@ def test_notebook_has_a_module_header_and_key_points(path):
     for objective in metadata["objectives"]:
         assert objective in header
     markdown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
-    assert "## Key points" in markdown and "## Further reading" in markdown
+    for section in ("## Questions clinicians ask", "## Key points", "## Further reading"):
+        assert section in markdown, f"{path.name} has no '{section}' section"
     assert len(re.findall(r"^# ", markdown, flags=re.MULTILINE)) == 1
 
 

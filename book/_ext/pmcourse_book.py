@@ -122,7 +122,7 @@ def modules_table(course: list[Module], docs: Collection[str]) -> list[str]:
     ...     print(row)
     | no. | module | time | graded exercise |
     | --- | --- | --- | --- |
-    | 4 | {doc}`/notebooks/04_pharmacogenomics` | 85 min | \
+    | 4 | {doc}`/notebooks/04_pharmacogenomics` | 80 min | \
 {doc}`/exercises/release/04_pharmacogenomics/04_pharmacogenomics` |
     """
     rows = ["| no. | module | time | graded exercise |", "| --- | --- | --- | --- |"]
