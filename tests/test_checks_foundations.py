@@ -32,8 +32,8 @@ EUR = GENOTYPES[GENOTYPES["ancestry"] == "EUR"]
 
 
 def _q(column: pd.Series) -> float:
-    n_AA, n_Aa, n_aa = genetics.genotype_counts(column)
-    return (n_Aa + 2 * n_aa) / (2 * (n_AA + n_Aa + n_aa))
+    n_ref_ref, n_ref_alt, n_alt_alt = genetics.genotype_counts(column)
+    return (n_ref_alt + 2 * n_alt_alt) / (2 * (n_ref_ref + n_ref_alt + n_alt_alt))
 
 
 Q_EUR = _q(EUR["rs4244285"])
@@ -43,19 +43,19 @@ HWE = genetics.hardy_weinberg_test(*VKORC1)
 N_CARRIERS = int((GENOTYPES["rs4244285"] >= 1).sum())
 
 
-def _right_allele_frequency(n_AA, n_Aa, n_aa):
-    return (2 * n_AA + n_Aa) / (2 * (n_AA + n_Aa + n_aa))
+def _right_allele_frequency(n_ref_ref, n_ref_alt, n_alt_alt):
+    return (2 * n_ref_ref + n_ref_alt) / (2 * (n_ref_ref + n_ref_alt + n_alt_alt))
 
 
-def _right_expected_counts(n_AA, n_Aa, n_aa):
-    n = n_AA + n_Aa + n_aa
-    p = (2 * n_AA + n_Aa) / (2 * n)
+def _right_expected_counts(n_ref_ref, n_ref_alt, n_alt_alt):
+    n = n_ref_ref + n_ref_alt + n_alt_alt
+    p = (2 * n_ref_ref + n_ref_alt) / (2 * n)
     q = 1 - p
     return (p * p * n, 2 * p * q * n, q * q * n)
 
 
-def _right_chi_square(n_AA, n_Aa, n_aa):
-    observed = (n_AA, n_Aa, n_aa)
+def _right_chi_square(n_ref_ref, n_ref_alt, n_alt_alt):
+    observed = (n_ref_ref, n_ref_alt, n_alt_alt)
     expected = _right_expected_counts(*observed)
     return sum((o - e) ** 2 / e for o, e in zip(observed, expected, strict=True))
 
@@ -150,9 +150,9 @@ def test_numpy_and_rounded_answers_pass():
 def test_hard_coded_functions_fail():
     """Functions that only return the notebook's numbers fail on fresh inputs."""
     cases = {
-        "allele_frequency": lambda n_AA, n_Aa, n_aa: P_COHORT,
-        "expected_counts": lambda n_AA, n_Aa, n_aa: HWE.expected,
-        "chi_square": lambda n_AA, n_Aa, n_aa: HWE.chi_square,
+        "allele_frequency": lambda n_ref_ref, n_ref_alt, n_alt_alt: P_COHORT,
+        "expected_counts": lambda n_ref_ref, n_ref_alt, n_alt_alt: HWE.expected,
+        "chi_square": lambda n_ref_ref, n_ref_alt, n_alt_alt: HWE.chi_square,
         "carriers": lambda genotypes: GENOTYPES["rs4244285"] >= 1,
     }
     for name, function in cases.items():
@@ -216,27 +216,36 @@ def _hint(check, answer) -> str:
 
 
 def test_variant_allele_frequency_hints():
-    n_AA, n_Aa, n_aa = genetics.genotype_counts(EUR["rs4244285"])
-    n = n_AA + n_Aa + n_aa
+    n_ref_ref, n_ref_alt, n_alt_alt = genetics.genotype_counts(EUR["rs4244285"])
+    n = n_ref_ref + n_ref_alt + n_alt_alt
     check = checks.variant_allele_frequency
-    assert "twice the number of patients" in _hint(check, (n_Aa + 2 * n_aa) / n)
+    assert "twice the number of patients" in _hint(check, (n_ref_alt + 2 * n_alt_alt) / n)
     assert "reference allele" in _hint(check, 1 - Q_EUR)
-    assert "share of patients" in _hint(check, (n_Aa + n_aa) / n)
-    assert "count them twice" in _hint(check, (n_Aa + n_aa) / (2 * n))
+    assert "share of patients" in _hint(check, (n_ref_alt + n_alt_alt) / n)
+    assert "count them twice" in _hint(check, (n_ref_alt + n_alt_alt) / (2 * n))
     assert "percentage" in _hint(check, 100 * Q_EUR)
     assert "between 0 and 1" in _hint(check, 3.5)
 
 
 def test_allele_frequency_function_hints():
     check = checks.allele_frequency
-    assert "2 * (n_AA + n_Aa + n_aa)" in _hint(
-        check, lambda n_AA, n_Aa, n_aa: (2 * n_AA + n_Aa) / (n_AA + n_Aa + n_aa)
+    assert "2 * (n_ref_ref + n_ref_alt + n_alt_alt)" in _hint(
+        check,
+        lambda n_ref_ref, n_ref_alt, n_alt_alt: (
+            (2 * n_ref_ref + n_ref_alt) / (n_ref_ref + n_ref_alt + n_alt_alt)
+        ),
     )
-    assert "variant allele" in _hint(
-        check, lambda n_AA, n_Aa, n_aa: (n_Aa + 2 * n_aa) / (2 * (n_AA + n_Aa + n_aa))
+    assert "variant (alt) allele" in _hint(
+        check,
+        lambda n_ref_ref, n_ref_alt, n_alt_alt: (
+            (n_ref_alt + 2 * n_alt_alt) / (2 * (n_ref_ref + n_ref_alt + n_alt_alt))
+        ),
     )
     assert "brackets" in _hint(
-        check, lambda n_AA, n_Aa, n_aa: 2 * n_AA + n_Aa / (2 * (n_AA + n_Aa + n_aa))
+        check,
+        lambda n_ref_ref, n_ref_alt, n_alt_alt: (
+            2 * n_ref_ref + n_ref_alt / (2 * (n_ref_ref + n_ref_alt + n_alt_alt))
+        ),
     )
 
 
@@ -268,11 +277,11 @@ def test_chi_square_hints():
 
 
 def test_carriers_hints():
-    n_AA, n_Aa, n_aa = genetics.genotype_counts(GENOTYPES["rs4244285"])
+    n_ref_ref, n_ref_alt, n_alt_alt = genetics.genotype_counts(GENOTYPES["rs4244285"])
     check = checks.carriers
-    assert "Homozygous" in _hint(check, n_Aa)
-    assert "Heterozygous" in _hint(check, n_aa)
-    assert "alleles" in _hint(check, n_Aa + 2 * n_aa)
+    assert "Homozygous" in _hint(check, n_ref_alt)
+    assert "Heterozygous" in _hint(check, n_alt_alt)
+    assert "alleles" in _hint(check, n_ref_alt + 2 * n_alt_alt)
     assert "Homozygous" in _hint(check, lambda g: g == 1)
     mask = GENOTYPES["rs4244285"] == 1
     _assert_failed_quietly(check(mask), "carriers")
@@ -313,11 +322,12 @@ def _hard_coded_answers() -> dict[str, str]:
     expected = {case: genetics.expected_genotype_counts(p[case], sum(case)) for case in examples}
     chi = {case: genetics.hardy_weinberg_test(*case).chi_square for case in examples}
     return {
-        "allele_frequency": f"def allele_frequency(n_AA, n_Aa, n_aa):\n"
-        f"    return {p!r}[(n_AA, n_Aa, n_aa)]",
-        "expected_counts": f"def expected_counts(n_AA, n_Aa, n_aa):\n"
-        f"    return {expected!r}[(n_AA, n_Aa, n_aa)]",
-        "chi_square": f"def chi_square(n_AA, n_Aa, n_aa):\n    return {chi!r}[(n_AA, n_Aa, n_aa)]",
+        "allele_frequency": f"def allele_frequency(n_ref_ref, n_ref_alt, n_alt_alt):\n"
+        f"    return {p!r}[(n_ref_ref, n_ref_alt, n_alt_alt)]",
+        "expected_counts": f"def expected_counts(n_ref_ref, n_ref_alt, n_alt_alt):\n"
+        f"    return {expected!r}[(n_ref_ref, n_ref_alt, n_alt_alt)]",
+        "chi_square": f"def chi_square(n_ref_ref, n_ref_alt, n_alt_alt):\n"
+        f"    return {chi!r}[(n_ref_ref, n_ref_alt, n_alt_alt)]",
         "carriers": "def carriers(genotypes):\n"
         "    if len(genotypes) == 4:\n"
         "        return pd.Series([False, True, True, False])\n"
@@ -332,12 +342,12 @@ def graded(tmp_path_factory):
     answers = master_answers(course, ASSIGNMENT)
     divides_by_n = with_slip(answers, "allele_frequency", "(2 * n_patients)", "n_patients")
     shortcut = {
-        "allele_frequency": "def allele_frequency(n_AA, n_Aa, n_aa):\n"
-        "    return genetics.allele_frequency(n_AA, n_Aa, n_aa)",
-        "expected_counts": "def expected_counts(n_AA, n_Aa, n_aa):\n"
-        "    return genetics.hardy_weinberg_test(n_AA, n_Aa, n_aa).expected",
-        "chi_square": "def chi_square(n_AA, n_Aa, n_aa):\n"
-        "    return genetics.hardy_weinberg_test(n_AA, n_Aa, n_aa).chi_square",
+        "allele_frequency": "def allele_frequency(n_ref_ref, n_ref_alt, n_alt_alt):\n"
+        "    return genetics.allele_frequency(n_ref_ref, n_ref_alt, n_alt_alt)",
+        "expected_counts": "def expected_counts(n_ref_ref, n_ref_alt, n_alt_alt):\n"
+        "    return genetics.hardy_weinberg_test(n_ref_ref, n_ref_alt, n_alt_alt).expected",
+        "chi_square": "def chi_square(n_ref_ref, n_ref_alt, n_alt_alt):\n"
+        "    return genetics.hardy_weinberg_test(n_ref_ref, n_ref_alt, n_alt_alt).chi_square",
         "carriers": "def carriers(genotypes):\n    return genetics.carriers(genotypes)",
     }
     table = grade(
