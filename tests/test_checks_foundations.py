@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from grading_helpers import (
-    FREE_TEXT,
     copy_course,
     grade,
     master_answers,
@@ -306,12 +305,74 @@ def test_other_situations_can_be_checked():
 
 
 # --------------------------------------------------------------------------
+# Interpretation questions: the data tell the story the question tells
+# --------------------------------------------------------------------------
+
+
+def test_carrier_share_comes_from_the_frequency_table(root):
+    table = pd.read_csv(root / "pmcourse" / "resources" / "pgx_frequencies.csv")
+    cyp2c19 = table[table["gene"] == "CYP2C19"].set_index("allele")
+    for group, share in {"EA": 0.59, "EUR": 0.28}.items():
+        q = cyp2c19.loc["*2", group] + cyp2c19.loc["*3", group]  # the no-function alleles
+        assert checks.no_function_carrier_share("CYP2C19", group) == pytest.approx(
+            1 - (1 - q) ** 2
+        )
+        assert round(checks.no_function_carrier_share("CYP2C19", group), 2) == share
+
+
+def test_carrier_share_question_grades_the_computed_share(root):
+    right = checks.no_function_carrier_share("CYP2C19", "EA")
+    assert checks.carrier_share_ea(right, quick=False).passed
+    q = 1 - math.sqrt(1 - right)
+    too_high = checks.carrier_share_ea(2 * q, quick=False)
+    assert not too_high.passed and "Too high" in too_high.message
+    table = pd.read_csv(root / "pmcourse" / "resources" / "pgx_frequencies.csv")
+    star2 = table[(table["gene"] == "CYP2C19") & (table["allele"] == "*2")]["EA"].item()
+    only_star2 = checks.carrier_share_ea(1 - (1 - star2) ** 2, quick=False)
+    assert not only_star2.passed and "Too low" in only_star2.message
+    assert not checks.carrier_share_ea.check_form(59).passed
+
+
+def test_pooled_deviation_is_what_the_data_show():
+    """VKORC1 deviates in the whole cohort, and fits within every ancestry group."""
+    assert HWE.p_value < 0.05
+    for _, patients in GENOTYPES.groupby("ancestry", observed=True):
+        counts = genetics.genotype_counts(patients["rs9923231"])
+        assert genetics.hardy_weinberg_exact(*counts).p_value > 0.05
+    assert checks.pooled_deviation("B", quick=False).passed
+    wrong = checks.pooled_deviation("A", quick=False)
+    assert not wrong.passed and "within the groups" in wrong.message and '"B"' not in str(wrong)
+
+
+def test_small_group_question_is_what_the_data_show():
+    """CYP2C19*17 in the East Asian group: the chi-square and the exact test disagree."""
+    ea = GENOTYPES[GENOTYPES["ancestry"] == "EA"]
+    counts = genetics.genotype_counts(ea["rs12248560"])
+    chi = genetics.hardy_weinberg_test(*counts)
+    assert min(chi.expected) < 5 and chi.p_value < 0.05
+    assert genetics.hardy_weinberg_exact(*counts).p_value > 0.05
+    assert checks.small_group_test("b", quick=False).passed
+    assert not checks.small_group_test("A", quick=False).passed
+    assert checks.small_group_test.check_form("A").passed  # the form check never grades
+
+
+# --------------------------------------------------------------------------
 # The graded exercise: typical mistakes and hard-coded answers, graded
 # --------------------------------------------------------------------------
 
 ASSIGNMENT = "01_foundations"
 AUTOGRADED_CELLS = ["test_allele_frequency", "test_expected_counts", "test_chi_square",
                     "test_carriers"]  # fmt: skip
+INTERPRETATION_CELLS = ["test_answer_vkorc1", "test_answer_small_group",
+                        "test_carrier_share_ea"]  # fmt: skip
+#: Plausible wrong answers to the interpretation questions: the assay, the chi-square
+#: p-value, and twice the allele frequency.
+WRONG_CHOICES = {
+    "answer_vkorc1": 'answer_vkorc1 = "A"',
+    "answer_small_group": 'answer_small_group = "A"',
+    "carrier_share_ea": "q_no_function = reference['*2'] + reference['*3']\n"
+    "carrier_share_ea = 2 * q_no_function",
+}
 
 
 def _hard_coded_answers() -> dict[str, str]:
@@ -357,6 +418,7 @@ def graded(tmp_path_factory):
             "divides_by_n": divides_by_n,
             "hard_coded": {**answers, **_hard_coded_answers()},
             "shortcut": {**answers, **shortcut},
+            "wrong_choices": {**answers, **WRONG_CHOICES},
         },
     )
     return course, table
@@ -367,7 +429,16 @@ def test_grading_typical_mistake_gets_partial_marks(graded):
     _, table = graded
     row = table.loc["divides_by_n"]
     assert row["test_allele_frequency"] == 0
-    assert row["test_expected_counts"] == row["test_chi_square"] == row["test_carriers"] == 3
+    assert row["test_expected_counts"] == row["test_chi_square"] == row["test_carriers"] == 2
+    assert (row[INTERPRETATION_CELLS] == 2).all()
+
+
+@pytest.mark.slow
+def test_grading_wrong_clinical_choices_lose_only_their_points(graded):
+    _, table = graded
+    row = table.loc["wrong_choices"]
+    assert (row[INTERPRETATION_CELLS] == 0).all()
+    assert (row[AUTOGRADED_CELLS] == 2).all()
 
 
 @pytest.mark.slow
@@ -375,7 +446,7 @@ def test_grading_hard_coded_answers_lose_the_hidden_test_points(graded):
     course, table = graded
     # The hard-coded answers pass every public quick check of the student version ...
     filled = course / "hard_coded_release.ipynb"
-    answers = {**_hard_coded_answers(), "interpretation_answer": FREE_TEXT}
+    answers = {**master_answers(course, ASSIGNMENT), **_hard_coded_answers()}
     nbformat.write(fill_answers(release_of(course, ASSIGNMENT), answers), filled)
     assert "Success! Your notebook passes all the tests." in validate(course, filled)
     # ... and lose the points of every cell with hidden tests.

@@ -27,17 +27,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pmcourse import datasets, genetics
+from pmcourse import datasets, diplotypes, genetics
 from pmcourse.check import CheckResult, FunctionCheck, check_value
+from pmcourse.interpretation import Choice, Estimate
+from pmcourse.reference import load_table
 
 __all__ = [
     "allele_frequency",
+    "carrier_share_ea",
     "carriers",
     "chi_square",
     "cohort_counts",
     "expected_counts",
     "genotype_columns",
+    "no_function_carrier_share",
+    "pooled_deviation",
     "simulated_counts",
+    "small_group_test",
     "variant_allele_frequency",
 ]
 
@@ -584,3 +590,93 @@ def carriers(answer: Any, *, rsid: str = "rs4244285") -> CheckResult:
     return check_value(
         answer, int(expected_mask.sum()), name=name, hint=hint, tolerance=0, common_mistakes=slips
     )
+
+
+# --------------------------------------------------------------------------
+# Interpretation questions of the graded exercise
+# --------------------------------------------------------------------------
+
+
+def no_function_carrier_share(gene: str = "CYP2C19", ancestry: str = "EA") -> float:
+    """Share of people who carry at least one no-function allele of a gene.
+
+    From the CPIC allele frequency table of the course (``pgx_frequencies``)
+    and the allele functions (``pgx_alleles``): with q the summed frequency of
+    the no-function alleles, a person carries none with probability (1 - q)²,
+    so at least one with 1 - (1 - q)² (two independent copies, as under
+    Hardy-Weinberg equilibrium).
+
+    Examples
+    --------
+    >>> round(no_function_carrier_share("CYP2C19", "EA"), 2)
+    0.59
+    >>> round(no_function_carrier_share("CYP2C19", "EUR"), 2)
+    0.28
+    """
+    alleles = load_table("pgx_alleles")
+    no_function = alleles.loc[
+        (alleles["gene"] == gene) & (alleles["function"] == "No function"), "allele"
+    ]
+    frequencies = diplotypes.allele_frequencies(gene, ancestry)
+    q = float(frequencies[frequencies.index.isin(no_function)].sum())
+    return 1 - (1 - q) ** 2
+
+
+#: Part 5: the share of East Asian people who carry a no-function CYP2C19 allele.
+carrier_share_ea = Estimate(
+    "carrier_share_ea",
+    hint="A person has two copies of CYP2C19. First add up the frequencies of the "
+    "no-function alleles (*2 and *3), then work out the chance that neither copy is one.",
+    expected=no_function_carrier_share,
+    tolerance=0.01,
+    plausible=(0, 1),
+    too_low="Count both no-function alleles (*2 and *3), and remember that either of "
+    "the two copies can carry one: 1 minus the chance that both copies work.",
+    too_high="An allele frequency counts copies of the gene, not people. Twice the "
+    "frequency counts the people with two no-function copies twice.",
+)
+
+#: Part 3: why the whole cohort deviates at VKORC1 while each ancestry group fits.
+pooled_deviation = Choice(
+    "answer_vkorc1",
+    options={
+        "A": "The VKORC1 assay is faulty: stop using its results.",
+        "B": "The cohort mixes ancestry groups with different VKORC1 frequencies; "
+        "pooling them creates the heterozygote deficit.",
+        "C": "Patients were selected for the study because they bled on warfarin.",
+        "D": "Hardy-Weinberg equilibrium does not apply to genes for drug response.",
+    },
+    correct="B",
+    reasoning={
+        "A": "An assay error would show within the groups too, but each group on its "
+        "own fits equilibrium.",
+        "C": "Nothing in the data says how patients were chosen, and selection would "
+        "not explain why each group fits on its own.",
+        "D": "Equilibrium is about how alleles pair up in a population, whatever the "
+        "gene does; each group fits it here.",
+    },
+    hint="Compare the test of the whole cohort with the tests within each ancestry group.",
+)
+
+#: Part 3: which test to trust for a small ancestry group.
+small_group_test = Choice(
+    "answer_small_group",
+    options={
+        "A": "Report a deviation from Hardy-Weinberg equilibrium: the chi-square "
+        "p-value is below 0.05.",
+        "B": "Trust the exact test, because an expected count is below 5: there is no "
+        "good evidence of a deviation.",
+        "C": "Neither test can be used in a group of fewer than 100 patients.",
+        "D": "Take the average of the two p-values.",
+    },
+    correct="B",
+    reasoning={
+        "A": "The chi-square p-value is an approximation that needs expected counts of "
+        "at least about 5 in every genotype; look at the expected counts here.",
+        "C": "A small group can be tested; the question is which test gives a p-value "
+        "you can trust when counts are small.",
+        "D": "An average of a trustworthy and an untrustworthy number is not trustworthy.",
+    },
+    hint="Look at the smallest expected count, and recall when the chi-square "
+    "approximation holds.",
+)
