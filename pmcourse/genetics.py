@@ -3,10 +3,10 @@
 Genotypes at one SNP are coded as the number of copies of the variant
 (alternative) allele a patient carries: 0, 1 or 2. Genotype counts follow the
 textbook letters: ``A`` is the reference allele and ``a`` the variant allele,
-so ``n_AA``, ``n_Aa`` and ``n_aa`` count the genotypes 0, 1 and 2, and the
+so ``n_ref_ref``, ``n_ref_alt`` and ``n_alt_alt`` count the genotypes 0, 1 and 2, and the
 allele frequency ``p`` is the frequency of ``A``:
 
-    p = (2 n_AA + n_Aa) / (2 N),  q = 1 - p.
+    p = (2 n_ref_ref + n_ref_alt) / (2 N),  q = 1 - p.
 
 Under Hardy-Weinberg equilibrium the expected genotype frequencies are p², 2pq
 and q²; the chi-square goodness-of-fit test has 1 degree of freedom (three
@@ -36,6 +36,8 @@ __all__ = [
     "genotype_counts",
     "genotype_frequencies",
     "genotype_labels",
+    "HardyWeinbergExactResult",
+    "hardy_weinberg_exact",
     "hardy_weinberg_test",
     "make_genotypes",
     "simulate_genotype_counts",
@@ -65,22 +67,33 @@ SCENARIO_GENOTYPES = {
 class GenotypeCounts(NamedTuple):
     """Numbers of patients with each genotype at one SNP."""
 
-    n_AA: int
-    n_Aa: int
-    n_aa: int
+    n_ref_ref: int
+    n_ref_alt: int
+    n_alt_alt: int
 
 
 class HardyWeinbergResult(NamedTuple):
     """Result of :func:`hardy_weinberg_test`."""
 
     allele_frequency: float
-    """p, the frequency of allele A estimated from the observed counts."""
+    """p, the frequency of the reference allele estimated from the observed counts."""
     expected: tuple[float, float, float]
-    """Expected numbers of AA, Aa and aa patients under equilibrium."""
+    """Expected numbers of ref/ref, ref/alt and alt/alt patients under equilibrium."""
     chi_square: float
     """Chi-square statistic, the sum of (observed - expected)² / expected."""
     p_value: float
     """Probability of a chi-square at least this large under equilibrium (1 df)."""
+
+
+class HardyWeinbergExactResult(NamedTuple):
+    """Result of :func:`hardy_weinberg_exact`."""
+
+    allele_frequency: float
+    """p, the frequency of the reference allele estimated from the observed counts."""
+    expected: tuple[float, float, float]
+    """Expected numbers of ref/ref, ref/alt and alt/alt patients under equilibrium."""
+    p_value: float
+    """Probability, under equilibrium, of a heterozygote count as unlikely as the observed one."""
 
 
 def snp_panel() -> pd.DataFrame:
@@ -204,20 +217,20 @@ def genotype_counts(genotypes) -> GenotypeCounts:
     Returns
     -------
     GenotypeCounts
-        ``(n_AA, n_Aa, n_aa)``: reference homozygotes, heterozygotes and
+        ``(n_ref_ref, n_ref_alt, n_alt_alt)``: reference homozygotes, heterozygotes and
         variant homozygotes.
 
     Examples
     --------
     >>> genotype_counts([0, 0, 1, 2, 1, 0])
-    GenotypeCounts(n_AA=3, n_Aa=2, n_aa=1)
+    GenotypeCounts(n_ref_ref=3, n_ref_alt=2, n_alt_alt=1)
     """
     values = _as_genotype_array(genotypes)
     return GenotypeCounts(*(int(np.sum(values == k)) for k in (0, 1, 2)))
 
 
-def _check_counts(n_AA, n_Aa, n_aa) -> np.ndarray:
-    counts = np.array([n_AA, n_Aa, n_aa], dtype=float)
+def _check_counts(n_ref_ref, n_ref_alt, n_alt_alt) -> np.ndarray:
+    counts = np.array([n_ref_ref, n_ref_alt, n_alt_alt], dtype=float)
     if np.any(np.isnan(counts)) or np.any(counts < 0):
         raise ValueError(f"Genotype counts must be zero or more; got {counts.tolist()}.")
     if counts.sum() == 0:
@@ -225,15 +238,15 @@ def _check_counts(n_AA, n_Aa, n_aa) -> np.ndarray:
     return counts
 
 
-def allele_frequency(n_AA: int, n_Aa: int, n_aa: int) -> float:
-    """Frequency p of allele A from genotype counts: (2 n_AA + n_Aa) / (2 N).
+def allele_frequency(n_ref_ref: int, n_ref_alt: int, n_alt_alt: int) -> float:
+    """Frequency p of the reference allele from genotype counts: (2 n_ref_ref + n_ref_alt) / (2 N).
 
     Examples
     --------
     >>> allele_frequency(36, 48, 16)
     0.6
     """
-    counts = _check_counts(n_AA, n_Aa, n_aa)
+    counts = _check_counts(n_ref_ref, n_ref_alt, n_alt_alt)
     return float((2 * counts[0] + counts[1]) / (2 * counts.sum()))
 
 
@@ -248,15 +261,17 @@ def variant_allele_frequency(genotypes) -> float:
     return 1.0 - allele_frequency(*genotype_counts(genotypes))
 
 
-def genotype_frequencies(n_AA: int, n_Aa: int, n_aa: int) -> tuple[float, float, float]:
-    """Share of patients with genotype AA, Aa and aa.
+def genotype_frequencies(
+    n_ref_ref: int, n_ref_alt: int, n_alt_alt: int
+) -> tuple[float, float, float]:
+    """Share of patients with genotype ref/ref, ref/alt and alt/alt.
 
     Examples
     --------
     >>> genotype_frequencies(36, 48, 16)
     (0.36, 0.48, 0.16)
     """
-    counts = _check_counts(n_AA, n_Aa, n_aa)
+    counts = _check_counts(n_ref_ref, n_ref_alt, n_alt_alt)
     return tuple(float(x) for x in counts / counts.sum())
 
 
@@ -333,12 +348,12 @@ def allele_frequencies_by_ancestry(genotypes: pd.DataFrame, rsid: str) -> pd.Ser
 
 
 def expected_genotype_counts(p: float, n_patients: int) -> tuple[float, float, float]:
-    """Expected numbers of AA, Aa and aa patients under Hardy-Weinberg equilibrium.
+    """Expected numbers of ref/ref, ref/alt and alt/alt patients under Hardy-Weinberg equilibrium.
 
     Parameters
     ----------
     p : float
-        Frequency of allele A, between 0 and 1.
+        Frequency of the reference allele, between 0 and 1.
     n_patients : int
         Number of patients.
 
@@ -358,18 +373,18 @@ def expected_genotype_counts(p: float, n_patients: int) -> tuple[float, float, f
     return tuple(float(round(x * n_patients, 10)) for x in (p * p, 2 * p * q, q * q))
 
 
-def hardy_weinberg_test(n_AA: int, n_Aa: int, n_aa: int) -> HardyWeinbergResult:
+def hardy_weinberg_test(n_ref_ref: int, n_ref_alt: int, n_alt_alt: int) -> HardyWeinbergResult:
     """Chi-square test of Hardy-Weinberg equilibrium at one SNP (1 degree of freedom).
 
     Parameters
     ----------
-    n_AA, n_Aa, n_aa : int
+    n_ref_ref, n_ref_alt, n_alt_alt : int
         Observed numbers of patients with each genotype.
 
     Returns
     -------
     HardyWeinbergResult
-        ``allele_frequency`` (p of A), ``expected`` counts, ``chi_square`` and
+        ``allele_frequency`` (p, of the reference allele), ``expected`` counts, ``chi_square`` and
         ``p_value``. A SNP where one allele is absent fits trivially
         (chi-square 0, p-value 1).
 
@@ -388,7 +403,7 @@ def hardy_weinberg_test(n_AA: int, n_Aa: int, n_aa: int) -> HardyWeinbergResult:
     >>> round(hardy_weinberg_test(50, 20, 30).chi_square, 2)
     34.03
     """
-    observed = _check_counts(n_AA, n_Aa, n_aa)
+    observed = _check_counts(n_ref_ref, n_ref_alt, n_alt_alt)
     p = allele_frequency(*observed)
     expected = np.array(expected_genotype_counts(p, observed.sum()))
     present = expected > 0  # a class that cannot occur contributes nothing
@@ -400,6 +415,97 @@ def hardy_weinberg_test(n_AA: int, n_Aa: int, n_aa: int) -> HardyWeinbergResult:
     return HardyWeinbergResult(p, tuple(float(x) for x in expected), chi_square, p_value)
 
 
+#: Relative tolerance when comparing heterozygote probabilities with the observed
+#: one, so that counts exactly as likely (ties, such as in a symmetric
+#: distribution) are not lost to rounding error.
+_TIE_TOLERANCE = 1e-7
+
+
+def hardy_weinberg_exact(
+    n_ref_ref: int, n_ref_alt: int, n_alt_alt: int, *, mid_p: bool = False
+) -> HardyWeinbergExactResult:
+    """Exact test of Hardy-Weinberg equilibrium at one SNP (Wigginton et al. 2005).
+
+    The chi-square test is an approximation that needs enough patients: when an
+    expected genotype count is below 5 (small groups, rare variants) its
+    p-value can be far off. The exact test needs no approximation. It keeps the
+    number of patients and of alt alleles fixed, and works out the probability
+    of every possible number of heterozygotes under equilibrium (Levene's
+    formula). The p-value adds up the probabilities of all heterozygote counts
+    that are no more likely than the one observed: the "SNP-HWE" test of
+    Wigginton, Cutler and Abecasis, Am J Hum Genet 2005;76:887-893 (PMID
+    15789306), as in their program and in PLINK.
+
+    Parameters
+    ----------
+    n_ref_ref, n_ref_alt, n_alt_alt : int
+        Observed numbers of patients with each genotype (whole numbers).
+    mid_p : bool, default False
+        If True, count the observed heterozygote count only half (the
+        "mid-p" variant, less conservative); the default is the paper's test.
+
+    Returns
+    -------
+    HardyWeinbergExactResult
+        ``allele_frequency`` (p, of the reference allele), ``expected``
+        counts and ``p_value``. A SNP where one allele is absent fits
+        trivially (p-value 1).
+
+    Raises
+    ------
+    ValueError
+        If a count is negative or not a whole number, or all counts are 0.
+
+    Examples
+    --------
+    Ten patients with one rare homozygote and no heterozygote: the expected
+    counts are far below 5, so the chi-square test would mislead.
+
+    >>> result = hardy_weinberg_exact(9, 0, 1)
+    >>> result.expected
+    (8.1, 1.8, 0.1)
+    >>> round(result.p_value, 4)
+    0.0526
+    >>> round(hardy_weinberg_test(9, 0, 1).p_value, 4)
+    0.0016
+
+    The paper's program gives the same p-values, for example:
+
+    >>> round(hardy_weinberg_exact(10, 500, 5000).p_value, 6)
+    0.651572
+    >>> hardy_weinberg_exact(36, 48, 16).p_value
+    1.0
+    """
+    observed = _check_counts(n_ref_ref, n_ref_alt, n_alt_alt)
+    if np.any(observed != np.round(observed)):
+        raise ValueError(
+            "The exact test needs whole numbers of patients; got "
+            f"{observed.tolist()}. Count patients with genotype_counts()."
+        )
+    p = allele_frequency(*observed)
+    expected = tuple(float(x) for x in expected_genotype_counts(p, observed.sum()))
+    n_patients, n_hets = int(observed.sum()), int(observed[1])
+    n_rare = int(min(2 * observed[0] + observed[1], 2 * observed[2] + observed[1]))
+    # Possible heterozygote counts have the parity of the rare allele count.
+    hets = np.arange(n_rare % 2, n_rare + 1, 2)
+    hom_rare = (n_rare - hets) // 2
+    hom_common = n_patients - hets - hom_rare
+    # log n! for n = 0 ... 2N, then Levene's formula up to a constant.
+    log_factorial = np.concatenate([[0.0], np.cumsum(np.log(np.arange(1, 2 * n_patients + 1)))])
+    log_probability = (
+        hets * math.log(2)
+        - log_factorial[hets]
+        - log_factorial[hom_rare]
+        - log_factorial[hom_common]
+    )
+    probability = np.exp(log_probability - log_probability.max())
+    probability /= probability.sum()
+    observed_probability = probability[hets == n_hets][0]
+    as_unlikely = probability <= observed_probability * (1 + _TIE_TOLERANCE)
+    p_value = probability[as_unlikely].sum() - (observed_probability / 2 if mid_p else 0.0)
+    return HardyWeinbergExactResult(p, expected, float(min(1.0, p_value)))
+
+
 def simulate_genotype_counts(
     p: float, n_patients: int, *, inbreeding: float = 0.0, seed: int | None = None
 ) -> GenotypeCounts:
@@ -408,7 +514,7 @@ def simulate_genotype_counts(
     Parameters
     ----------
     p : float
-        Frequency of allele A, between 0 and 1.
+        Frequency of the reference allele, between 0 and 1.
     n_patients : int
         Number of patients to draw.
     inbreeding : float, default 0.0
@@ -429,7 +535,7 @@ def simulate_genotype_counts(
     >>> counts = simulate_genotype_counts(0.5, 1000, seed=1)
     >>> sum(counts)
     1000
-    >>> simulate_genotype_counts(0.5, 1000, inbreeding=1.0, seed=1).n_Aa
+    >>> simulate_genotype_counts(0.5, 1000, inbreeding=1.0, seed=1).n_ref_alt
     0
     """
     if not 0 <= p <= 1:

@@ -77,12 +77,14 @@ def _finished(ax: Axes, *, legend: dict[str, Any] | None = None) -> Axes:
     return ax
 
 
-def plot_hardy_weinberg(n_AA: int, n_Aa: int, n_aa: int, *, ax: Axes | None = None) -> Axes:
+def plot_hardy_weinberg(
+    n_ref_ref: int, n_ref_alt: int, n_alt_alt: int, *, ax: Axes | None = None
+) -> Axes:
     """Observed genotype counts beside those expected under Hardy-Weinberg equilibrium.
 
     Parameters
     ----------
-    n_AA, n_Aa, n_aa : int
+    n_ref_ref, n_ref_alt, n_alt_alt : int
         Observed numbers of patients with each genotype.
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure is made when omitted.
@@ -101,15 +103,19 @@ def plot_hardy_weinberg(n_AA: int, n_Aa: int, n_aa: int, *, ax: Axes | None = No
     >>> plt.close(ax.figure)
     """
     ax = _axes(ax)
-    result = hardy_weinberg_test(n_AA, n_Aa, n_aa)
-    series = {"observed": [n_AA, n_Aa, n_aa], "expected under HWE": result.expected}
+    result = hardy_weinberg_test(n_ref_ref, n_ref_alt, n_alt_alt)
+    series = {"observed": [n_ref_ref, n_ref_alt, n_alt_alt], "expected under HWE": result.expected}
     _grouped_bars(
-        ax, ["AA", "Aa", "aa"], series, colours=(OKABE_ITO[4], OKABE_ITO[0]), hatches=(None, "//")
+        ax,
+        ["ref/ref", "ref/alt", "alt/alt"],
+        series,
+        colours=(OKABE_ITO[4], OKABE_ITO[0]),
+        hatches=(None, "//"),
     )
-    ax.set_xlabel("genotype (A = reference allele, a = variant allele)")
+    ax.set_xlabel("genotype (ref = reference allele, alt = variant allele)")
     ax.set_ylabel("number of patients")
     ax.set_title(
-        f"p(A) = {result.allele_frequency:.2f}   chi-square = {result.chi_square:.2f}"
+        f"p(ref) = {result.allele_frequency:.2f}   chi-square = {result.chi_square:.2f}"
         f"   p-value = {result.p_value:.3g}",
         fontsize="medium",
     )

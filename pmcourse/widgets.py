@@ -74,7 +74,7 @@ def update_hardy_weinberg(
     Parameters
     ----------
     p : float, default 0.7
-        Frequency of allele A in the population.
+        Frequency p of the reference allele in the population.
     n_patients : int, default 500
         Number of patients genotyped.
     inbreeding : float, default 0.0
@@ -93,7 +93,7 @@ def update_hardy_weinberg(
     --------
     >>> figure = update_hardy_weinberg(0.5, 200, inbreeding=0.3)
     >>> figure.axes[0].get_xlabel()
-    'genotype (A = reference allele, a = variant allele)'
+    'genotype (ref = reference allele, alt = variant allele)'
     >>> plt.close(figure)
     """
     counts = simulate_genotype_counts(p, n_patients, inbreeding=inbreeding, seed=seed)
@@ -111,7 +111,7 @@ def hardy_weinberg_explorer():
     """
     return _explorer(
         update_hardy_weinberg,
-        p=("Allele frequency p(A)", 0.7, 0.0, 1.0, 0.01),
+        p=("Reference allele frequency p", 0.7, 0.0, 1.0, 0.01),
         n_patients=("Patients genotyped", 500, 20, 5000, 20),
         inbreeding=("Inbreeding (F): too few heterozygotes", 0.0, 0.0, 1.0, 0.05),
     )

@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from grading_helpers import (
-    FREE_TEXT,
     copy_course,
     grade,
     master_answers,
@@ -32,8 +31,8 @@ EUR = GENOTYPES[GENOTYPES["ancestry"] == "EUR"]
 
 
 def _q(column: pd.Series) -> float:
-    n_AA, n_Aa, n_aa = genetics.genotype_counts(column)
-    return (n_Aa + 2 * n_aa) / (2 * (n_AA + n_Aa + n_aa))
+    n_ref_ref, n_ref_alt, n_alt_alt = genetics.genotype_counts(column)
+    return (n_ref_alt + 2 * n_alt_alt) / (2 * (n_ref_ref + n_ref_alt + n_alt_alt))
 
 
 Q_EUR = _q(EUR["rs4244285"])
@@ -43,19 +42,19 @@ HWE = genetics.hardy_weinberg_test(*VKORC1)
 N_CARRIERS = int((GENOTYPES["rs4244285"] >= 1).sum())
 
 
-def _right_allele_frequency(n_AA, n_Aa, n_aa):
-    return (2 * n_AA + n_Aa) / (2 * (n_AA + n_Aa + n_aa))
+def _right_allele_frequency(n_ref_ref, n_ref_alt, n_alt_alt):
+    return (2 * n_ref_ref + n_ref_alt) / (2 * (n_ref_ref + n_ref_alt + n_alt_alt))
 
 
-def _right_expected_counts(n_AA, n_Aa, n_aa):
-    n = n_AA + n_Aa + n_aa
-    p = (2 * n_AA + n_Aa) / (2 * n)
+def _right_expected_counts(n_ref_ref, n_ref_alt, n_alt_alt):
+    n = n_ref_ref + n_ref_alt + n_alt_alt
+    p = (2 * n_ref_ref + n_ref_alt) / (2 * n)
     q = 1 - p
     return (p * p * n, 2 * p * q * n, q * q * n)
 
 
-def _right_chi_square(n_AA, n_Aa, n_aa):
-    observed = (n_AA, n_Aa, n_aa)
+def _right_chi_square(n_ref_ref, n_ref_alt, n_alt_alt):
+    observed = (n_ref_ref, n_ref_alt, n_alt_alt)
     expected = _right_expected_counts(*observed)
     return sum((o - e) ** 2 / e for o, e in zip(observed, expected, strict=True))
 
@@ -150,9 +149,9 @@ def test_numpy_and_rounded_answers_pass():
 def test_hard_coded_functions_fail():
     """Functions that only return the notebook's numbers fail on fresh inputs."""
     cases = {
-        "allele_frequency": lambda n_AA, n_Aa, n_aa: P_COHORT,
-        "expected_counts": lambda n_AA, n_Aa, n_aa: HWE.expected,
-        "chi_square": lambda n_AA, n_Aa, n_aa: HWE.chi_square,
+        "allele_frequency": lambda n_ref_ref, n_ref_alt, n_alt_alt: P_COHORT,
+        "expected_counts": lambda n_ref_ref, n_ref_alt, n_alt_alt: HWE.expected,
+        "chi_square": lambda n_ref_ref, n_ref_alt, n_alt_alt: HWE.chi_square,
         "carriers": lambda genotypes: GENOTYPES["rs4244285"] >= 1,
     }
     for name, function in cases.items():
@@ -216,27 +215,36 @@ def _hint(check, answer) -> str:
 
 
 def test_variant_allele_frequency_hints():
-    n_AA, n_Aa, n_aa = genetics.genotype_counts(EUR["rs4244285"])
-    n = n_AA + n_Aa + n_aa
+    n_ref_ref, n_ref_alt, n_alt_alt = genetics.genotype_counts(EUR["rs4244285"])
+    n = n_ref_ref + n_ref_alt + n_alt_alt
     check = checks.variant_allele_frequency
-    assert "twice the number of patients" in _hint(check, (n_Aa + 2 * n_aa) / n)
+    assert "twice the number of patients" in _hint(check, (n_ref_alt + 2 * n_alt_alt) / n)
     assert "reference allele" in _hint(check, 1 - Q_EUR)
-    assert "share of patients" in _hint(check, (n_Aa + n_aa) / n)
-    assert "count them twice" in _hint(check, (n_Aa + n_aa) / (2 * n))
+    assert "share of patients" in _hint(check, (n_ref_alt + n_alt_alt) / n)
+    assert "count them twice" in _hint(check, (n_ref_alt + n_alt_alt) / (2 * n))
     assert "percentage" in _hint(check, 100 * Q_EUR)
     assert "between 0 and 1" in _hint(check, 3.5)
 
 
 def test_allele_frequency_function_hints():
     check = checks.allele_frequency
-    assert "2 * (n_AA + n_Aa + n_aa)" in _hint(
-        check, lambda n_AA, n_Aa, n_aa: (2 * n_AA + n_Aa) / (n_AA + n_Aa + n_aa)
+    assert "2 * (n_ref_ref + n_ref_alt + n_alt_alt)" in _hint(
+        check,
+        lambda n_ref_ref, n_ref_alt, n_alt_alt: (
+            (2 * n_ref_ref + n_ref_alt) / (n_ref_ref + n_ref_alt + n_alt_alt)
+        ),
     )
-    assert "variant allele" in _hint(
-        check, lambda n_AA, n_Aa, n_aa: (n_Aa + 2 * n_aa) / (2 * (n_AA + n_Aa + n_aa))
+    assert "variant (alt) allele" in _hint(
+        check,
+        lambda n_ref_ref, n_ref_alt, n_alt_alt: (
+            (n_ref_alt + 2 * n_alt_alt) / (2 * (n_ref_ref + n_ref_alt + n_alt_alt))
+        ),
     )
     assert "brackets" in _hint(
-        check, lambda n_AA, n_Aa, n_aa: 2 * n_AA + n_Aa / (2 * (n_AA + n_Aa + n_aa))
+        check,
+        lambda n_ref_ref, n_ref_alt, n_alt_alt: (
+            2 * n_ref_ref + n_ref_alt / (2 * (n_ref_ref + n_ref_alt + n_alt_alt))
+        ),
     )
 
 
@@ -268,11 +276,11 @@ def test_chi_square_hints():
 
 
 def test_carriers_hints():
-    n_AA, n_Aa, n_aa = genetics.genotype_counts(GENOTYPES["rs4244285"])
+    n_ref_ref, n_ref_alt, n_alt_alt = genetics.genotype_counts(GENOTYPES["rs4244285"])
     check = checks.carriers
-    assert "Homozygous" in _hint(check, n_Aa)
-    assert "Heterozygous" in _hint(check, n_aa)
-    assert "alleles" in _hint(check, n_Aa + 2 * n_aa)
+    assert "Homozygous" in _hint(check, n_ref_alt)
+    assert "Heterozygous" in _hint(check, n_alt_alt)
+    assert "alleles" in _hint(check, n_ref_alt + 2 * n_alt_alt)
     assert "Homozygous" in _hint(check, lambda g: g == 1)
     mask = GENOTYPES["rs4244285"] == 1
     _assert_failed_quietly(check(mask), "carriers")
@@ -297,12 +305,74 @@ def test_other_situations_can_be_checked():
 
 
 # --------------------------------------------------------------------------
+# Interpretation questions: the data tell the story the question tells
+# --------------------------------------------------------------------------
+
+
+def test_carrier_share_comes_from_the_frequency_table(root):
+    table = pd.read_csv(root / "pmcourse" / "resources" / "pgx_frequencies.csv")
+    cyp2c19 = table[table["gene"] == "CYP2C19"].set_index("allele")
+    for group, share in {"EA": 0.59, "EUR": 0.28}.items():
+        q = cyp2c19.loc["*2", group] + cyp2c19.loc["*3", group]  # the no-function alleles
+        assert checks.no_function_carrier_share("CYP2C19", group) == pytest.approx(
+            1 - (1 - q) ** 2
+        )
+        assert round(checks.no_function_carrier_share("CYP2C19", group), 2) == share
+
+
+def test_carrier_share_question_grades_the_computed_share(root):
+    right = checks.no_function_carrier_share("CYP2C19", "EA")
+    assert checks.carrier_share_ea(right, quick=False).passed
+    q = 1 - math.sqrt(1 - right)
+    too_high = checks.carrier_share_ea(2 * q, quick=False)
+    assert not too_high.passed and "Too high" in too_high.message
+    table = pd.read_csv(root / "pmcourse" / "resources" / "pgx_frequencies.csv")
+    star2 = table[(table["gene"] == "CYP2C19") & (table["allele"] == "*2")]["EA"].item()
+    only_star2 = checks.carrier_share_ea(1 - (1 - star2) ** 2, quick=False)
+    assert not only_star2.passed and "Too low" in only_star2.message
+    assert not checks.carrier_share_ea.check_form(59).passed
+
+
+def test_pooled_deviation_is_what_the_data_show():
+    """VKORC1 deviates in the whole cohort, and fits within every ancestry group."""
+    assert HWE.p_value < 0.05
+    for _, patients in GENOTYPES.groupby("ancestry", observed=True):
+        counts = genetics.genotype_counts(patients["rs9923231"])
+        assert genetics.hardy_weinberg_exact(*counts).p_value > 0.05
+    assert checks.pooled_deviation("B", quick=False).passed
+    wrong = checks.pooled_deviation("A", quick=False)
+    assert not wrong.passed and "within the groups" in wrong.message and '"B"' not in str(wrong)
+
+
+def test_small_group_question_is_what_the_data_show():
+    """CYP2C19*17 in the East Asian group: the chi-square and the exact test disagree."""
+    ea = GENOTYPES[GENOTYPES["ancestry"] == "EA"]
+    counts = genetics.genotype_counts(ea["rs12248560"])
+    chi = genetics.hardy_weinberg_test(*counts)
+    assert min(chi.expected) < 5 and chi.p_value < 0.05
+    assert genetics.hardy_weinberg_exact(*counts).p_value > 0.05
+    assert checks.small_group_test("b", quick=False).passed
+    assert not checks.small_group_test("A", quick=False).passed
+    assert checks.small_group_test.check_form("A").passed  # the form check never grades
+
+
+# --------------------------------------------------------------------------
 # The graded exercise: typical mistakes and hard-coded answers, graded
 # --------------------------------------------------------------------------
 
 ASSIGNMENT = "01_foundations"
 AUTOGRADED_CELLS = ["test_allele_frequency", "test_expected_counts", "test_chi_square",
                     "test_carriers"]  # fmt: skip
+INTERPRETATION_CELLS = ["test_answer_vkorc1", "test_answer_small_group",
+                        "test_carrier_share_ea"]  # fmt: skip
+#: Plausible wrong answers to the interpretation questions: the assay, the chi-square
+#: p-value, and twice the allele frequency.
+WRONG_CHOICES = {
+    "answer_vkorc1": 'answer_vkorc1 = "A"',
+    "answer_small_group": 'answer_small_group = "A"',
+    "carrier_share_ea": "q_no_function = reference['*2'] + reference['*3']\n"
+    "carrier_share_ea = 2 * q_no_function",
+}
 
 
 def _hard_coded_answers() -> dict[str, str]:
@@ -313,11 +383,12 @@ def _hard_coded_answers() -> dict[str, str]:
     expected = {case: genetics.expected_genotype_counts(p[case], sum(case)) for case in examples}
     chi = {case: genetics.hardy_weinberg_test(*case).chi_square for case in examples}
     return {
-        "allele_frequency": f"def allele_frequency(n_AA, n_Aa, n_aa):\n"
-        f"    return {p!r}[(n_AA, n_Aa, n_aa)]",
-        "expected_counts": f"def expected_counts(n_AA, n_Aa, n_aa):\n"
-        f"    return {expected!r}[(n_AA, n_Aa, n_aa)]",
-        "chi_square": f"def chi_square(n_AA, n_Aa, n_aa):\n    return {chi!r}[(n_AA, n_Aa, n_aa)]",
+        "allele_frequency": f"def allele_frequency(n_ref_ref, n_ref_alt, n_alt_alt):\n"
+        f"    return {p!r}[(n_ref_ref, n_ref_alt, n_alt_alt)]",
+        "expected_counts": f"def expected_counts(n_ref_ref, n_ref_alt, n_alt_alt):\n"
+        f"    return {expected!r}[(n_ref_ref, n_ref_alt, n_alt_alt)]",
+        "chi_square": f"def chi_square(n_ref_ref, n_ref_alt, n_alt_alt):\n"
+        f"    return {chi!r}[(n_ref_ref, n_ref_alt, n_alt_alt)]",
         "carriers": "def carriers(genotypes):\n"
         "    if len(genotypes) == 4:\n"
         "        return pd.Series([False, True, True, False])\n"
@@ -332,12 +403,12 @@ def graded(tmp_path_factory):
     answers = master_answers(course, ASSIGNMENT)
     divides_by_n = with_slip(answers, "allele_frequency", "(2 * n_patients)", "n_patients")
     shortcut = {
-        "allele_frequency": "def allele_frequency(n_AA, n_Aa, n_aa):\n"
-        "    return genetics.allele_frequency(n_AA, n_Aa, n_aa)",
-        "expected_counts": "def expected_counts(n_AA, n_Aa, n_aa):\n"
-        "    return genetics.hardy_weinberg_test(n_AA, n_Aa, n_aa).expected",
-        "chi_square": "def chi_square(n_AA, n_Aa, n_aa):\n"
-        "    return genetics.hardy_weinberg_test(n_AA, n_Aa, n_aa).chi_square",
+        "allele_frequency": "def allele_frequency(n_ref_ref, n_ref_alt, n_alt_alt):\n"
+        "    return genetics.allele_frequency(n_ref_ref, n_ref_alt, n_alt_alt)",
+        "expected_counts": "def expected_counts(n_ref_ref, n_ref_alt, n_alt_alt):\n"
+        "    return genetics.hardy_weinberg_test(n_ref_ref, n_ref_alt, n_alt_alt).expected",
+        "chi_square": "def chi_square(n_ref_ref, n_ref_alt, n_alt_alt):\n"
+        "    return genetics.hardy_weinberg_test(n_ref_ref, n_ref_alt, n_alt_alt).chi_square",
         "carriers": "def carriers(genotypes):\n    return genetics.carriers(genotypes)",
     }
     table = grade(
@@ -347,6 +418,7 @@ def graded(tmp_path_factory):
             "divides_by_n": divides_by_n,
             "hard_coded": {**answers, **_hard_coded_answers()},
             "shortcut": {**answers, **shortcut},
+            "wrong_choices": {**answers, **WRONG_CHOICES},
         },
     )
     return course, table
@@ -357,7 +429,16 @@ def test_grading_typical_mistake_gets_partial_marks(graded):
     _, table = graded
     row = table.loc["divides_by_n"]
     assert row["test_allele_frequency"] == 0
-    assert row["test_expected_counts"] == row["test_chi_square"] == row["test_carriers"] == 3
+    assert row["test_expected_counts"] == row["test_chi_square"] == row["test_carriers"] == 2
+    assert (row[INTERPRETATION_CELLS] == 2).all()
+
+
+@pytest.mark.slow
+def test_grading_wrong_clinical_choices_lose_only_their_points(graded):
+    _, table = graded
+    row = table.loc["wrong_choices"]
+    assert (row[INTERPRETATION_CELLS] == 0).all()
+    assert (row[AUTOGRADED_CELLS] == 2).all()
 
 
 @pytest.mark.slow
@@ -365,7 +446,7 @@ def test_grading_hard_coded_answers_lose_the_hidden_test_points(graded):
     course, table = graded
     # The hard-coded answers pass every public quick check of the student version ...
     filled = course / "hard_coded_release.ipynb"
-    answers = {**_hard_coded_answers(), "interpretation_answer": FREE_TEXT}
+    answers = {**master_answers(course, ASSIGNMENT), **_hard_coded_answers()}
     nbformat.write(fill_answers(release_of(course, ASSIGNMENT), answers), filled)
     assert "Success! Your notebook passes all the tests." in validate(course, filled)
     # ... and lose the points of every cell with hidden tests.

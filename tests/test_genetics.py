@@ -1,3 +1,6 @@
+import math
+from fractions import Fraction
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -69,7 +72,7 @@ def test_panel_has_source_and_six_snps():
 
 
 def test_allele_frequency_formula():
-    # p = (2 N_AA + N_Aa) / 2N from reference/genetics.md
+    # p = (2 n_ref_ref + n_ref_alt) / 2N from reference/genetics.md
     assert genetics.allele_frequency(10, 20, 70) == pytest.approx(40 / 200)
     assert genetics.variant_allele_frequency([0, 0, 1, 2, np.nan]) == pytest.approx(3 / 8)
 
@@ -139,3 +142,103 @@ def test_make_genotypes_rejects_a_frame_without_ancestry():
 def test_hardy_weinberg_p_value_is_scipys_chi_square_tail(counts):
     result = genetics.hardy_weinberg_test(*counts)
     assert result.p_value == pytest.approx(stats.chi2.sf(result.chi_square, df=1), rel=1e-12)
+
+
+# --------------------------------------------------------------------------
+# The exact test (Wigginton, Cutler & Abecasis, Am J Hum Genet 2005)
+# --------------------------------------------------------------------------
+
+
+def _levene_probabilities(n_patients: int, n_alt_alleles: int) -> dict[int, Fraction]:
+    """Every possible heterozygote count and its exact probability (Levene 1949).
+
+    Written independently of the library: whole-number arithmetic, every
+    configuration of the genotypes enumerated, no recurrence.
+    """
+    probabilities = {}
+    for n_het in range(
+        n_alt_alleles % 2, min(n_alt_alleles, 2 * n_patients - n_alt_alleles) + 1, 2
+    ):
+        n_alt_alt = (n_alt_alleles - n_het) // 2
+        n_ref_ref = n_patients - n_het - n_alt_alt
+        arrangements = math.factorial(n_patients) // (
+            math.factorial(n_ref_ref) * math.factorial(n_het) * math.factorial(n_alt_alt)
+        )
+        probabilities[n_het] = Fraction(
+            arrangements * 2**n_het, math.comb(2 * n_patients, n_alt_alleles)
+        )
+    return probabilities
+
+
+def _exact_p_value(n_ref_ref: int, n_ref_alt: int, n_alt_alt: int) -> float:
+    probabilities = _levene_probabilities(
+        n_ref_ref + n_ref_alt + n_alt_alt, n_ref_alt + 2 * n_alt_alt
+    )
+    observed = probabilities[n_ref_alt]
+    return float(sum(p for p in probabilities.values() if p <= observed))
+
+
+def test_levene_probabilities_add_up_to_one():
+    assert sum(_levene_probabilities(30, 17).values()) == 1
+
+
+# The program of Wigginton et al. (snp_hwe.c) gives these p-values; they are the
+# test values of the snphwe package, a wrapper of that C code
+# (jeremymcrae/snphwe, tests/test_hwe.py): snphwe(hets, hom1, hom2).
+@pytest.mark.parametrize(
+    ("counts", "published"),
+    [((10, 500, 5000), 0.65157189991), ((20, 1000, 5000), 1.26598491e-5)],
+)
+def test_exact_test_matches_the_papers_program(counts, published):
+    assert genetics.hardy_weinberg_exact(*counts).p_value == pytest.approx(published, rel=1e-8)
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [(9, 0, 1), (56, 4, 1), (41, 11, 0), (27, 13, 5), (2, 14, 45), (50, 20, 30), (0, 7, 0),
+     (3, 0, 5), (1, 0, 0), (25, 50, 25), (0, 10, 10)],
+)  # fmt: skip
+def test_exact_test_matches_full_enumeration(counts):
+    assert genetics.hardy_weinberg_exact(*counts).p_value == pytest.approx(
+        min(1.0, _exact_p_value(*counts)), rel=1e-9
+    )
+
+
+def test_exact_test_is_symmetric_in_the_two_alleles():
+    assert genetics.hardy_weinberg_exact(56, 4, 1).p_value == pytest.approx(
+        genetics.hardy_weinberg_exact(1, 4, 56).p_value
+    )
+
+
+def test_mid_p_counts_the_observed_count_half():
+    counts = (56, 4, 1)
+    probabilities = _levene_probabilities(61, 6)
+    mid_p = genetics.hardy_weinberg_exact(*counts, mid_p=True).p_value
+    assert mid_p == pytest.approx(_exact_p_value(*counts) - float(probabilities[4]) / 2)
+    assert mid_p < genetics.hardy_weinberg_exact(*counts).p_value
+
+
+def test_exact_and_chi_square_disagree_where_expected_counts_are_small():
+    # CYP2C19*17 in the course's East Asian group: one alt/alt patient where 0.1
+    # is expected. The chi-square test flags a deviation; the exact test does not.
+    genotypes = datasets.load("genotypes")
+    ea = genotypes[genotypes["ancestry"] == "EA"]["rs12248560"]
+    counts = genetics.genotype_counts(ea)
+    assert min(genetics.hardy_weinberg_test(*counts).expected) < 5
+    assert genetics.hardy_weinberg_test(*counts).p_value < 0.05
+    assert genetics.hardy_weinberg_exact(*counts).p_value > 0.05
+
+
+def test_exact_and_chi_square_agree_in_large_samples():
+    counts = (298, 489, 213)
+    exact = genetics.hardy_weinberg_exact(*counts).p_value
+    assert exact == pytest.approx(genetics.hardy_weinberg_test(*counts).p_value, abs=0.03)
+
+
+def test_exact_test_gives_plain_errors():
+    with pytest.raises(ValueError, match="whole numbers"):
+        genetics.hardy_weinberg_exact(10.5, 3, 1)
+    with pytest.raises(ValueError, match="zero or more"):
+        genetics.hardy_weinberg_exact(-1, 3, 1)
+    with pytest.raises(ValueError, match="no patients"):
+        genetics.hardy_weinberg_exact(0, 0, 0)

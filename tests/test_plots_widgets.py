@@ -47,7 +47,7 @@ def test_explorer_builds_three_sliders():
     explorer = widgets.hardy_weinberg_explorer()
     sliders = explorer.children[:-1]
     assert [slider.description for slider in sliders] == [
-        "Allele frequency p(A)",
+        "Reference allele frequency p",
         "Patients genotyped",
         "Inbreeding (F): too few heterozygotes",
     ]

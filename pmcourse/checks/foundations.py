@@ -27,17 +27,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pmcourse import datasets, genetics
+from pmcourse import datasets, diplotypes, genetics
 from pmcourse.check import CheckResult, FunctionCheck, check_value
+from pmcourse.interpretation import Choice, Estimate
+from pmcourse.reference import load_table
 
 __all__ = [
     "allele_frequency",
+    "carrier_share_ea",
     "carriers",
     "chi_square",
     "cohort_counts",
     "expected_counts",
     "genotype_columns",
+    "no_function_carrier_share",
+    "pooled_deviation",
     "simulated_counts",
+    "small_group_test",
     "variant_allele_frequency",
 ]
 
@@ -84,7 +90,7 @@ def _genotypes(rsid: str, ancestry: str | None = None) -> pd.Series:
 
 
 def cohort_counts(*rsids: str) -> list[tuple[int, int, int]]:
-    """Genotype counts (n_AA, n_Aa, n_aa) of SNPs in the course cohort, one tuple per SNP.
+    """Genotype counts (n_ref_ref, n_ref_alt, n_alt_alt) of SNPs in the course cohort, one per SNP.
 
     Examples
     --------
@@ -182,16 +188,17 @@ def variant_allele_frequency(
     >>> from pmcourse import datasets, genetics
     >>> genotypes = datasets.load("genotypes")
     >>> eur = genotypes[genotypes["ancestry"] == "EUR"]
-    >>> n_AA, n_Aa, n_aa = genetics.genotype_counts(eur["rs4244285"])
-    >>> variant_allele_frequency((n_Aa + 2 * n_aa) / (2 * (n_AA + n_Aa + n_aa))).passed
+    >>> n_ref_ref, n_ref_alt, n_alt_alt = genetics.genotype_counts(eur["rs4244285"])
+    >>> n = n_ref_ref + n_ref_alt + n_alt_alt
+    >>> variant_allele_frequency((n_ref_alt + 2 * n_alt_alt) / (2 * n)).passed
     True
-    >>> variant_allele_frequency((n_Aa + n_aa) / (n_AA + n_Aa + n_aa)).passed
+    >>> variant_allele_frequency((n_ref_alt + n_alt_alt) / n).passed
     False
     """
     name = f"q_{ancestry.lower()}" if ancestry else "q"
-    n_AA, n_Aa, n_aa = genetics.genotype_counts(_genotypes(rsid, ancestry))
-    n = n_AA + n_Aa + n_aa
-    expected = (n_Aa + 2 * n_aa) / (2 * n)
+    n_ref_ref, n_ref_alt, n_alt_alt = genetics.genotype_counts(_genotypes(rsid, ancestry))
+    n = n_ref_ref + n_ref_alt + n_alt_alt
+    expected = (n_ref_alt + 2 * n_alt_alt) / (2 * n)
     value = _as_float(answer)
     slips = []  # known slips, only consulted when no special case below applies
     if value is not None and value > 1 and _close(value / 100, expected, _FREQUENCY_TOLERANCE):
@@ -209,20 +216,20 @@ def variant_allele_frequency(
                 "asks for the variant allele: q = 1 - p.",
             ),
             (
-                (n_Aa + 2 * n_aa) / n,
+                (n_ref_alt + 2 * n_alt_alt) / n,
                 "Each patient has two alleles, so divide by twice the number of patients.",
             ),
             (
-                (n_Aa + n_aa) / n,
+                (n_ref_alt + n_alt_alt) / n,
                 "That is the share of patients who carry the variant. "
                 "Count alleles instead: homozygous patients carry two copies.",
             ),
             (
-                (n_Aa + n_aa) / (2 * n),
+                (n_ref_alt + n_alt_alt) / (2 * n),
                 "Homozygous variant patients carry two copies of "
                 "the variant allele: count them twice.",
             ),
-            (n_aa / n, "Heterozygous patients carry one copy of the variant allele too."),
+            (n_alt_alt / n, "Heterozygous patients carry one copy of the variant allele too."),
         ]
         hint = _ALLELE_HINT
     return check_value(
@@ -235,40 +242,52 @@ def variant_allele_frequency(
     )
 
 
-#: ``allele_frequency(n_AA, n_Aa, n_aa)``, which returns p; by default checked on
+#: ``allele_frequency(n_ref_ref, n_ref_alt, n_alt_alt)``, which returns p; by default checked on
 #: (36, 48, 16) and CYP2C19*2 in the course cohort.
 allele_frequency = FunctionCheck(
     "allele_frequency",
     genetics.allele_frequency,
     examples=lambda: [(36, 48, 16), *cohort_counts("rs4244285")],
-    hint="Count the A alleles (2 for each AA patient, 1 for each Aa patient) and divide "
+    hint="Count the reference alleles (2 for each ref/ref patient, 1 for each ref/alt patient) "
+    "and divide "
     "by the number of alleles, which is 2 times the number of patients. Check the brackets.",
     common_mistakes=[
         (
-            lambda n_AA, n_Aa, n_aa: (n_Aa + 2 * n_aa) / (2 * (n_AA + n_Aa + n_aa)),
-            "Your function gives q, the frequency of the variant allele a. It should give "
-            "p, the frequency of allele A (p = 1 - q).",
+            lambda n_ref_ref, n_ref_alt, n_alt_alt: (
+                (n_ref_alt + 2 * n_alt_alt) / (2 * (n_ref_ref + n_ref_alt + n_alt_alt))
+            ),
+            "Your function gives q, the frequency of the variant (alt) allele. It should give "
+            "p, the frequency of the reference allele (p = 1 - q).",
         ),
         (
-            lambda n_AA, n_Aa, n_aa: (2 * n_AA + n_Aa) / (n_AA + n_Aa + n_aa),
+            lambda n_ref_ref, n_ref_alt, n_alt_alt: (
+                (2 * n_ref_ref + n_ref_alt) / (n_ref_ref + n_ref_alt + n_alt_alt)
+            ),
             "A frequency lies between 0 and 1. Each patient has two alleles, so divide by "
-            "2 * (n_AA + n_Aa + n_aa).",
+            "2 * (n_ref_ref + n_ref_alt + n_alt_alt).",
         ),
         (
-            lambda n_AA, n_Aa, n_aa: (n_AA + n_Aa) / (2 * (n_AA + n_Aa + n_aa)),
-            "AA patients carry two copies of allele A: count them twice (2 * n_AA).",
+            lambda n_ref_ref, n_ref_alt, n_alt_alt: (
+                (n_ref_ref + n_ref_alt) / (2 * (n_ref_ref + n_ref_alt + n_alt_alt))
+            ),
+            "ref/ref patients carry two copies of the reference allele: count them twice "
+            "(2 * n_ref_ref).",
         ),
         (
-            lambda n_AA, n_Aa, n_aa: (2 * n_AA + n_Aa) / (2 * n_AA + n_Aa + n_aa),
-            "Divide by all alleles: 2 * (n_AA + n_Aa + n_aa). Every patient has two, "
-            "whatever their genotype.",
+            lambda n_ref_ref, n_ref_alt, n_alt_alt: (
+                (2 * n_ref_ref + n_ref_alt) / (2 * n_ref_ref + n_ref_alt + n_alt_alt)
+            ),
+            "Divide by all alleles: 2 * (n_ref_ref + n_ref_alt + n_alt_alt). Every patient "
+            "has two, whatever their genotype.",
         ),
         (
-            lambda n_AA, n_Aa, n_aa: 2 * n_AA + n_Aa / (2 * (n_AA + n_Aa + n_aa)),
-            "Python divides before it adds: put brackets around (2 * n_AA + n_Aa).",
+            lambda n_ref_ref, n_ref_alt, n_alt_alt: (
+                2 * n_ref_ref + n_ref_alt / (2 * (n_ref_ref + n_ref_alt + n_alt_alt))
+            ),
+            "Python divides before it adds: put brackets around (2 * n_ref_ref + n_ref_alt).",
         ),
     ],
-    forbidden=[(genetics, "allele_frequency")],
+    forbidden=[(genetics, "allele_frequency", "hardy_weinberg_test", "hardy_weinberg_exact")],
 )
 
 
@@ -281,20 +300,23 @@ def _observed(rsid: str) -> genetics.GenotypeCounts:
     return genetics.genotype_counts(_genotypes(rsid))
 
 
-def _expected_counts(n_AA: int, n_Aa: int, n_aa: int) -> tuple[float, float, float]:
-    p = genetics.allele_frequency(n_AA, n_Aa, n_aa)
-    return genetics.expected_genotype_counts(p, n_AA + n_Aa + n_aa)
+def _expected_counts(n_ref_ref: int, n_ref_alt: int, n_alt_alt: int) -> tuple[float, float, float]:
+    p = genetics.allele_frequency(n_ref_ref, n_ref_alt, n_alt_alt)
+    return genetics.expected_genotype_counts(p, n_ref_ref + n_ref_alt + n_alt_alt)
 
 
-def _chi_square(n_AA: int, n_Aa: int, n_aa: int) -> float:
-    return genetics.hardy_weinberg_test(n_AA, n_Aa, n_aa).chi_square
+def _chi_square(n_ref_ref: int, n_ref_alt: int, n_alt_alt: int) -> float:
+    return genetics.hardy_weinberg_test(n_ref_ref, n_ref_alt, n_alt_alt).chi_square
 
 
 def _wrong_expected(shares: Callable[[float], tuple]) -> Callable:
     """A wrong formula for expected counts, from the genotype shares it gets wrong."""
 
-    def formula(n_AA: int, n_Aa: int, n_aa: int) -> tuple:
-        return shares(genetics.allele_frequency(n_AA, n_Aa, n_aa), n_AA + n_Aa + n_aa)
+    def formula(n_ref_ref: int, n_ref_alt: int, n_alt_alt: int) -> tuple:
+        return shares(
+            genetics.allele_frequency(n_ref_ref, n_ref_alt, n_alt_alt),
+            n_ref_ref + n_ref_alt + n_alt_alt,
+        )
 
     return formula
 
@@ -304,7 +326,7 @@ EXPECTED_COUNTS = FunctionCheck(
     _expected_counts,
     examples=lambda: [(36, 48, 16), (50, 20, 30), *cohort_counts("rs4244285")],
     hint="Compute p and q = 1 - p, then multiply p², 2pq and q² by the number of "
-    "patients. Return the three numbers in the order AA, Aa, aa.",
+    "patients. Return the three numbers in the order ref/ref, ref/alt, alt/alt.",
     tolerance=_COUNT_TOLERANCE,
     common_mistakes=[
         (
@@ -313,15 +335,18 @@ EXPECTED_COUNTS = FunctionCheck(
         ),
         (
             _wrong_expected(lambda p, n: ((1 - p) ** 2 * n, 2 * p * (1 - p) * n, p * p * n)),
-            "The order is AA, Aa, aa, and p is the frequency of A, so AA comes first with p².",
+            "The order is ref/ref, ref/alt, alt/alt, and p is the frequency of the reference "
+            "allele, so ref/ref comes first with p².",
         ),
         (
             _wrong_expected(lambda p, n: (p * p * n, p * (1 - p) * n, (1 - p) ** 2 * n)),
-            "Heterozygotes can arise two ways (A from mother and a from father, or the "
-            "other way round): 2pq.",
+            "Heterozygotes can arise two ways (ref from the mother and alt from the father, "
+            "or the other way round): 2pq.",
         ),
     ],
-    forbidden=[(genetics, "expected_genotype_counts", "hardy_weinberg_test")],
+    forbidden=[
+        (genetics, "expected_genotype_counts", "hardy_weinberg_test", "hardy_weinberg_exact")
+    ],
 )
 
 
@@ -332,8 +357,8 @@ def expected_counts(answer: Any, *, rsid: str = "rs9923231") -> CheckResult:
     Parameters
     ----------
     answer : callable or sequence of three numbers
-        Either a function ``expected_counts(n_AA, n_Aa, n_aa)`` returning the
-        expected numbers of AA, Aa and aa patients (the graded exercise), or
+        Either a function ``expected_counts(n_ref_ref, n_ref_alt, n_alt_alt)`` returning the
+        expected numbers of ref/ref, ref/alt and alt/alt patients (the graded exercise), or
         the three expected counts for one SNP in the course cohort (the
         module notebook).
     rsid : str, default "rs9923231"
@@ -348,9 +373,9 @@ def expected_counts(answer: Any, *, rsid: str = "rs9923231") -> CheckResult:
     >>> p, n = genetics.allele_frequency(*counts), sum(counts)
     >>> expected_counts((p**2 * n, 2 * p * (1 - p) * n, (1 - p) ** 2 * n)).passed
     True
-    >>> def my_expected_counts(n_AA, n_Aa, n_aa):
-    ...     n = n_AA + n_Aa + n_aa
-    ...     p = (2 * n_AA + n_Aa) / (2 * n)
+    >>> def my_expected_counts(n_ref_ref, n_ref_alt, n_alt_alt):
+    ...     n = n_ref_ref + n_ref_alt + n_alt_alt
+    ...     p = (2 * n_ref_ref + n_ref_alt) / (2 * n)
     ...     return (p**2 * n, 2 * p * (1 - p) * n, (1 - p) ** 2 * n)
     >>> expected_counts(my_expected_counts).passed
     True
@@ -361,14 +386,15 @@ def expected_counts(answer: Any, *, rsid: str = "rs9923231") -> CheckResult:
             name,
             False,
             "Three numbers are expected, but your answer is a whole table.",
-            hint="Write the three numbers in brackets: (expected_AA, expected_Aa, expected_aa).",
+            hint="Write the three numbers in brackets: "
+            "(expected_ref_ref, expected_ref_alt, expected_alt_alt).",
         )
     observed = _observed(rsid)
     n = sum(observed)
     expected = _expected_counts(*observed)
     hint = (
         "Work out p from the observed counts first, then p² × N, 2pq × N and q² × N, "
-        "in the order AA, Aa, aa. Do not round."
+        "in the order ref/ref, ref/alt, alt/alt. Do not round."
     )
     try:
         values = [float(v) for v in answer]
@@ -381,7 +407,10 @@ def expected_counts(answer: Any, *, rsid: str = "rs9923231") -> CheckResult:
         elif all(
             _close(a, b, _COUNT_TOLERANCE) for a, b in zip(values, expected[::-1], strict=True)
         ):
-            hint = "The order is AA, Aa, aa, and p is the frequency of A: AA comes first."
+            hint = (
+                "The order is ref/ref, ref/alt, alt/alt, and p is the frequency of the "
+                "reference allele: ref/ref comes first."
+            )
         elif not _close(total, n, 0.01):
             hint = (
                 "Expected counts add up to the number of patients, like the observed "
@@ -395,8 +424,8 @@ def expected_counts(answer: Any, *, rsid: str = "rs9923231") -> CheckResult:
 def _wrong_chi_square(term: Callable[[float, float], float]) -> Callable:
     """A wrong chi-square formula, from the term it adds up over the three genotypes."""
 
-    def formula(n_AA: int, n_Aa: int, n_aa: int) -> float:
-        observed = (n_AA, n_Aa, n_aa)
+    def formula(n_ref_ref: int, n_ref_alt: int, n_alt_alt: int) -> float:
+        observed = (n_ref_ref, n_ref_alt, n_alt_alt)
         return sum(map(term, observed, _expected_counts(*observed)))
 
     return formula
@@ -434,7 +463,7 @@ def chi_square(answer: Any, *, rsid: str = "rs9923231") -> CheckResult:
     Parameters
     ----------
     answer : callable or number
-        Either a function ``chi_square(n_AA, n_Aa, n_aa)`` returning the
+        Either a function ``chi_square(n_ref_ref, n_ref_alt, n_alt_alt)`` returning the
         statistic for three observed counts (the graded exercise), or the
         chi-square value for one SNP in the course cohort (the module notebook).
     rsid : str, default "rs9923231"
@@ -543,16 +572,16 @@ def carriers(answer: Any, *, rsid: str = "rs4244285") -> CheckResult:
             name=name,
             hint="One True/False per patient: True when the genotype is 1 or 2.",
         )
-    n_AA, n_Aa, n_aa = genetics.genotype_counts(genotypes)
+    n_ref_ref, n_ref_alt, n_alt_alt = genetics.genotype_counts(genotypes)
     slips = [
-        (n_Aa, "Homozygous variant patients (2 copies) are carriers too."),
-        (n_aa, "Heterozygous patients (1 copy) are carriers too."),
+        (n_ref_alt, "Homozygous variant patients (2 copies) are carriers too."),
+        (n_alt_alt, "Heterozygous patients (1 copy) are carriers too."),
         (
-            n_Aa + 2 * n_aa,
+            n_ref_alt + 2 * n_alt_alt,
             "That counts variant alleles. The question asks for patients: "
             "a homozygous patient is one carrier, not two.",
         ),
-        (n_AA, "That is the number of patients without the variant."),
+        (n_ref_ref, "That is the number of patients without the variant."),
     ]
     hint = (
         "A carrier has 1 or 2 copies of the variant. Select genotypes >= 1 and add up "
@@ -561,3 +590,93 @@ def carriers(answer: Any, *, rsid: str = "rs4244285") -> CheckResult:
     return check_value(
         answer, int(expected_mask.sum()), name=name, hint=hint, tolerance=0, common_mistakes=slips
     )
+
+
+# --------------------------------------------------------------------------
+# Interpretation questions of the graded exercise
+# --------------------------------------------------------------------------
+
+
+def no_function_carrier_share(gene: str = "CYP2C19", ancestry: str = "EA") -> float:
+    """Share of people who carry at least one no-function allele of a gene.
+
+    From the CPIC allele frequency table of the course (``pgx_frequencies``)
+    and the allele functions (``pgx_alleles``): with q the summed frequency of
+    the no-function alleles, a person carries none with probability (1 - q)²,
+    so at least one with 1 - (1 - q)² (two independent copies, as under
+    Hardy-Weinberg equilibrium).
+
+    Examples
+    --------
+    >>> round(no_function_carrier_share("CYP2C19", "EA"), 2)
+    0.59
+    >>> round(no_function_carrier_share("CYP2C19", "EUR"), 2)
+    0.28
+    """
+    alleles = load_table("pgx_alleles")
+    no_function = alleles.loc[
+        (alleles["gene"] == gene) & (alleles["function"] == "No function"), "allele"
+    ]
+    frequencies = diplotypes.allele_frequencies(gene, ancestry)
+    q = float(frequencies[frequencies.index.isin(no_function)].sum())
+    return 1 - (1 - q) ** 2
+
+
+#: Part 5: the share of East Asian people who carry a no-function CYP2C19 allele.
+carrier_share_ea = Estimate(
+    "carrier_share_ea",
+    hint="A person has two copies of CYP2C19. First add up the frequencies of the "
+    "no-function alleles (*2 and *3), then work out the chance that neither copy is one.",
+    expected=no_function_carrier_share,
+    tolerance=0.01,
+    plausible=(0, 1),
+    too_low="Count both no-function alleles (*2 and *3), and remember that either of "
+    "the two copies can carry one: 1 minus the chance that both copies work.",
+    too_high="An allele frequency counts copies of the gene, not people. Twice the "
+    "frequency counts the people with two no-function copies twice.",
+)
+
+#: Part 3: why the whole cohort deviates at VKORC1 while each ancestry group fits.
+pooled_deviation = Choice(
+    "answer_vkorc1",
+    options={
+        "A": "The VKORC1 assay is faulty: stop using its results.",
+        "B": "The cohort mixes ancestry groups with different VKORC1 frequencies; "
+        "pooling them creates the heterozygote deficit.",
+        "C": "Patients were selected for the study because they bled on warfarin.",
+        "D": "Hardy-Weinberg equilibrium does not apply to genes for drug response.",
+    },
+    correct="B",
+    reasoning={
+        "A": "An assay error would show within the groups too, but each group on its "
+        "own fits equilibrium.",
+        "C": "Nothing in the data says how patients were chosen, and selection would "
+        "not explain why each group fits on its own.",
+        "D": "Equilibrium is about how alleles pair up in a population, whatever the "
+        "gene does; each group fits it here.",
+    },
+    hint="Compare the test of the whole cohort with the tests within each ancestry group.",
+)
+
+#: Part 3: which test to trust for a small ancestry group.
+small_group_test = Choice(
+    "answer_small_group",
+    options={
+        "A": "Report a deviation from Hardy-Weinberg equilibrium: the chi-square "
+        "p-value is below 0.05.",
+        "B": "Trust the exact test, because an expected count is below 5: there is no "
+        "good evidence of a deviation.",
+        "C": "Neither test can be used in a group of fewer than 100 patients.",
+        "D": "Take the average of the two p-values.",
+    },
+    correct="B",
+    reasoning={
+        "A": "The chi-square p-value is an approximation that needs expected counts of "
+        "at least about 5 in every genotype; look at the expected counts here.",
+        "C": "A small group can be tested; the question is which test gives a p-value "
+        "you can trust when counts are small.",
+        "D": "An average of a trustworthy and an untrustworthy number is not trustworthy.",
+    },
+    hint="Look at the smallest expected count, and recall when the chi-square "
+    "approximation holds.",
+)
