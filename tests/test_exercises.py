@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import importlib
 import json
+import re
 import shutil
 
 import nbformat
@@ -144,6 +145,30 @@ def test_reasoning_earns_at_least_half_of_the_points(master):
         f"{master.parent.name}: interpretation and free-text answers earn {share:.0%} of the "
         "points; at least half is the rule"
     )
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.parent.name)
+def test_choice_options_in_the_text_are_the_ones_graded(master):
+    """Each option of a multiple-choice part reads in the exercise as in its checks module."""
+    from pmcourse.interpretation import Choice
+
+    notebook = nbformat.read(master, as_version=4)
+    markdown = " ".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    text = " ".join(markdown.split())  # lines wrapped anywhere read the same
+    checks = importlib.import_module(next(m.checks for m in modules() if m.master == master))
+    questions = {
+        name: getattr(checks, name)
+        for kind, source in _test_cells(notebook)
+        if kind == "interpretation"
+        for name in re.findall(r"check\.(\w+)\.check_form", source)
+    }
+    choices = {name: q for name, q in questions.items() if isinstance(q, Choice)}
+    for name, question in choices.items():
+        for label, option in question.options.items():
+            assert f"- **{label}**: {' '.join(option.split())}" in text, (
+                f"{master.name}: option {label} of {name} is not written in the exercise as "
+                f"graded; the checks module says: {option}"
+            )
 
 
 def _test_cells(notebook: nbformat.NotebookNode) -> list[tuple[str, str]]:

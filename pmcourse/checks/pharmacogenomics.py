@@ -390,10 +390,10 @@ def patients_with_guided_starting_dose(answer: Any, *, ward: str = "Cardiology")
 
 
 _CODEINE_OPTIONS = {
-    "A": "Give codeine at the usual, label-recommended dose: his genotype is normal.",
+    "A": "Give codeine at the usual, label-recommended dose: her genotype is normal.",
     "B": "Give a higher dose of codeine, since paroxetine lowers its effect.",
     "C": "Prefer tramadol, which needs no enzyme to work.",
-    "D": "He behaves as a Poor Metabolizer while he takes paroxetine: avoid codeine, as "
+    "D": "She behaves as a Poor Metabolizer while she takes paroxetine: avoid codeine, as "
     "pain relief would be greatly reduced, and choose an opioid that CYP2D6 does not activate.",
 }
 
