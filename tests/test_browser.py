@@ -15,47 +15,22 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import os
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from book_site import ROOT, module_notebooks, toc_pages
+from chromium import ARTIFACTS
 
 pytestmark = pytest.mark.slow
 
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PAGES = ["index.html", *toc_pages(), "search.html", "genindex.html"]
 QUIZ_NOTEBOOKS = [
     path
     for path in module_notebooks()
     if (ROOT / "pmcourse" / "resources" / "quizzes" / f"{path.stem}.json").exists()
 ]
-
-
-def _chromium() -> str:
-    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if Path(path).is_file():
-        return path
-    message = (
-        "The browser tests need Debian's chromium (apt-get install chromium); "
-        f"none found at {path}."
-    )
-    if os.environ.get("CI") == "true":
-        pytest.fail(message + " Under CI a missing browser is a failure.")
-    pytest.skip(message)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -72,17 +47,6 @@ def site_url(built_site) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    executable = _chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 class Visit:
