@@ -2,9 +2,9 @@
 
 Every page is served from 127.0.0.1 and must load with no console error, no
 request leaving 127.0.0.1, every image loaded and no serious or critical
-accessibility violation found by axe-core; each module's quiz answers a click
-and a key press with the feedback from its quiz file; search finds a glossary
-term. Screenshots go to test-artifacts/.
+accessibility violation found by axe-core, in light and in dark mode; each
+module's quiz answers a click and a key press with the feedback from its quiz
+file; search finds a glossary term. Screenshots go to test-artifacts/.
 
 Without chromium these tests skip (install it with `apt-get install chromium`);
 under CI (CI=true) a missing browser is a failure.
@@ -111,6 +111,17 @@ def _axe(page) -> list[str]:
     ]
 
 
+def _dark_mode(page) -> None:
+    """Switch the page to the theme's dark mode, as its theme button does."""
+    page.evaluate(
+        "localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark');"
+        "document.documentElement.dataset.mode = 'dark';"
+        "document.documentElement.dataset.theme = 'dark';"
+    )
+    page.wait_for_timeout(500)  # colours are animated
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") != "rgb(255, 255, 255)"
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_page_is_offline_error_free_and_accessible(visit, page):
     shown = visit(page)
@@ -126,6 +137,9 @@ def test_page_is_offline_error_free_and_accessible(visit, page):
     assert not broken, f"{page}: images that did not load: {broken}"
     violations = _axe(shown.page)
     assert not violations, f"{page}: axe-core found:\n" + "\n".join(violations)
+    _dark_mode(shown.page)
+    violations = _axe(shown.page)
+    assert not violations, f"{page} in dark mode: axe-core found:\n" + "\n".join(violations)
 
 
 def _first_choice_question(page):
