@@ -120,7 +120,8 @@ _IDEA = """
 ## The idea
 
 {mark}: explain the module's first idea in plain words, link each new term to
-the glossary with ``{{term}}`word` `` and cite sources with ``{{cite}}`key` ``.
+the glossary with ``{{term}}`word` `` and cite sources with ``{{cite:p}}`key` ``,
+then run `make links` (it writes them as links JupyterLab shows).
 
 ## A worked example
 
@@ -148,7 +149,7 @@ _QUESTIONS = """
 ## Questions clinicians ask
 
 **{mark}: a question a ward doctor, nurse or pharmacist would ask?**
-A short answer, citing its source with ``{{cite}}`key` ``.
+A short answer, citing its source with ``{{cite:p}}`key` ``.
 
 **Can I use the course data for a patient?**
 No. Every data set of the course is synthetic, made by a computer program for
@@ -165,7 +166,7 @@ _KEY_POINTS = """
 _FURTHER_READING = """
 ## Further reading
 
-- {mark}: guidelines and reviews, cited with ``{{cite}}`key` ``.
+- {mark}: guidelines and reviews, cited with ``{{cite:p}}`key` ``.
 """
 
 
