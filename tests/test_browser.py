@@ -258,3 +258,6 @@ def test_screenshots_of_the_landing_page_and_a_module(visit):
         shown = visit(page)
         shown.page.screenshot(path=str(ARTIFACTS / name))
         assert (ARTIFACTS / name).stat().st_size > 10_000
+    _dark_mode(shown.page)
+    shown.page.screenshot(path=str(ARTIFACTS / "module-page-dark.png"))
+    assert (ARTIFACTS / "module-page-dark.png").stat().st_size > 10_000
