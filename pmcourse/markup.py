@@ -260,9 +260,11 @@ def unconverted_roles(text: str) -> list[str]:
 
 
 def convert_notebook(path: str | Path, *, root: str | Path = ROOT) -> bool:
-    """Rewrite the roles in a notebook's Markdown cells as links; True when it changed.
+    """Write the roles in a notebook's Markdown cells as links; True when it changed.
 
-    The links point from the notebook's folder to ``root/book``. An unchanged
+    Links already there are written again from the glossary and the
+    bibliography, so a citation's text follows ``book/references.bib``. The
+    links point from the notebook's folder to ``root/book``. An unchanged
     notebook is not written, so running it twice changes nothing.
     """
     import nbformat
@@ -274,13 +276,15 @@ def convert_notebook(path: str | Path, *, root: str | Path = ROOT) -> bool:
     notebook = nbformat.read(path, as_version=4)
     changed = False
     for cell in notebook.cells:
-        if cell.cell_type != "markdown" or not unconverted_roles(cell.source):
+        if cell.cell_type != "markdown":
             continue
+        written = links_to_roles(cell.source, terms=terms)
         try:
-            cell.source = roles_to_links(cell.source, terms=terms, cited=cited, book=book)
+            linked = roles_to_links(written, terms=terms, cited=cited, book=book)
         except ValueError as error:
             raise ValueError(f"{path.name}: {error}") from None
-        changed = True
+        changed |= linked != cell.source
+        cell.source = linked
     if changed:
         nbformat.write(notebook, path)
     return changed

@@ -44,6 +44,16 @@ def test_module_notebook_has_its_terms_and_citations_as_links(path):
         f"{path.name} has glossary or citation roles that JupyterLab shows unresolved: "
         f"{left[:5]}. Run `make links` (pmcourse links) and commit the notebook."
     )
+    terms, cited = glossary_terms(), citations()
+    stale = [
+        text[:80]
+        for text in _markdown(path)
+        if roles_to_links(links_to_roles(text, terms=terms), terms=terms, cited=cited) != text
+    ]
+    assert not stale, (
+        f"{path.name}: citations whose text is out of step with book/references.bib: "
+        f"{stale}. Run `make links` and commit the notebook."
+    )
 
 
 @pytest.mark.parametrize("path", module_notebooks(), ids=lambda p: p.stem)
