@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 BOOK_FLAGS := --warningiserror --keep-going
 
-.PHONY: help venv book test test-fast test-book lab data release grade bench lint clean
+.PHONY: help venv book test test-fast test-book lab links data release grade bench lint clean
 
 help:
 	@echo "make book       build the course website into _build/html (executes the notebooks)"
@@ -14,6 +14,7 @@ help:
 	@echo "make test-fast  run the quick tests only (no notebooks, nbgrader or book build)"
 	@echo "make test-book  build the website once and test it, also in headless chromium"
 	@echo "make lab        open JupyterLab on the course"
+	@echo "make links      write the notebooks' glossary terms and citations as links JupyterLab shows"
 	@echo "make data       regenerate the synthetic data sets in data/"
 	@echo "make release    regenerate the student versions in exercises/release/"
 	@echo "make grade      autograde the submissions in exercises/submitted/ (ASSIGNMENT=01_foundations)"
@@ -56,8 +57,17 @@ test-fast: $(STAMP)
 test-book: $(STAMP)
 	$(BIN)/python -m pytest tests/test_book.py tests/test_browser.py
 
+# The course's JupyterLab settings (jupyter/settings/): no news pop-up. The
+# JupyterLab browser test starts the server with the same flags.
+LAB_FLAGS := --LabApp.app_settings_dir=$(CURDIR)/jupyter/settings
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=$(CURDIR) notebooks/00_getting_started.ipynb
+	$(BIN)/jupyter lab $(LAB_FLAGS) --notebook-dir=$(CURDIR) notebooks/00_getting_started.ipynb
+
+# Glossary terms and citations: authors write {term} and {cite:p} roles; this
+# writes them as links JupyterLab shows (the website turns them back into roles).
+links: $(STAMP)
+	$(BIN)/pmcourse links
 
 data: $(STAMP)
 	$(BIN)/pmcourse data --out data

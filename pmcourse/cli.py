@@ -4,6 +4,8 @@
 the student versions of the graded exercises; ``pmcourse grade ASSIGNMENT``
 autogrades collected submissions and prints the scores; ``pmcourse header
 NOTEBOOK`` rewrites a module notebook's first cell from its metadata;
+``pmcourse links`` writes the glossary terms and citations of the module
+notebooks as links that JupyterLab shows cleanly (:mod:`pmcourse.markup`);
 ``pmcourse new-module NN_slug "Title"`` writes the files of a new course module.
 """
 
@@ -54,17 +56,30 @@ def _grade(args: argparse.Namespace) -> int:
     return 1 if report.problems else 0
 
 
+def _rewrite(command: str, write, notebooks: Sequence[str]) -> int:
+    """Rewrite each notebook with ``write`` (True when it changed); report each."""
+    try:
+        for path in notebooks:
+            changed = write(path)
+            print(f"{'wrote' if changed else 'unchanged'} {path}")
+    except (OSError, ValueError) as error:
+        print(f"pmcourse {command}: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def _header(args: argparse.Namespace) -> int:
     from pmcourse.header import write_header_cell
 
-    try:
-        for path in args.notebooks:
-            changed = write_header_cell(path)
-            print(f"{'wrote' if changed else 'unchanged'} {path}")
-    except (OSError, ValueError) as error:
-        print(f"pmcourse header: {error}", file=sys.stderr)
-        return 2
-    return 0
+    return _rewrite("header", write_header_cell, args.notebooks)
+
+
+def _links(args: argparse.Namespace) -> int:
+    from pmcourse.markup import convert_notebook
+    from pmcourse.modules import modules
+
+    notebooks = args.notebooks or [str(module.notebook) for module in modules(args.root)]
+    return _rewrite("links", lambda path: convert_notebook(path, root=args.root), notebooks)
 
 
 def _new_module(args: argparse.Namespace) -> int:
@@ -115,6 +130,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     header.add_argument("notebooks", nargs="+", help="notebooks, such as notebooks/*.ipynb")
     header.set_defaults(run=_header)
+    links = commands.add_parser(
+        "links",
+        help="write the notebooks' glossary and citation roles as links JupyterLab shows",
+    )
+    links.add_argument("notebooks", nargs="*", help="notebooks (default: every module's)")
+    links.add_argument("--root", default=".", help="the repository's root folder (default: .)")
+    links.set_defaults(run=_links)
     module = commands.add_parser(
         "new-module", help="write the files of a new course module (see book/authoring.md)"
     )

@@ -120,7 +120,8 @@ _IDEA = """
 ## The idea
 
 {mark}: explain the module's first idea in plain words, link each new term to
-the glossary with ``{{term}}`word` `` and cite sources with ``{{cite}}`key` ``.
+the glossary with ``{{term}}`word` `` and cite sources with ``{{cite:p}}`key` ``,
+then run `make links` (it writes them as links JupyterLab shows).
 
 ## A worked example
 
@@ -148,7 +149,7 @@ _QUESTION = """
 **{{mark}}: {which} question a ward doctor, nurse or pharmacist would ask?**
 {{mark}}: answer it in a short paragraph of two to five sentences that a nurse
 new to the subject understands, and cite the source it rests on with
-``{{{{cite}}}}`key` `` (the key of its entry in book/references.bib).
+``{{{{cite:p}}}}`key` `` (the key of its entry in book/references.bib).
 """
 
 # Four to six questions, each answered with a cited source (tests/test_book.py checks).
@@ -167,7 +168,7 @@ _KEY_POINTS = """
 _FURTHER_READING = """
 ## Further reading
 
-- {mark}: guidelines and reviews, cited with ``{{cite}}`key` ``.
+- {mark}: guidelines and reviews, cited with ``{{cite:p}}`key` ``.
 """
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from pmcourse import markup
 from pmcourse.modules import modules
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,13 +57,7 @@ def notebook_metadata(path: Path) -> dict:
 
 def glossary_terms() -> set[str]:
     """The terms book/glossary.md defines (each term line of its glossary directive)."""
-    text = (ROOT / "book" / "glossary.md").read_text("utf-8")
-    inside = text.split("```{glossary}", 1)[1].split("\n```", 1)[0]
-    return {
-        line.strip()
-        for line in inside.splitlines()
-        if line.strip() and not line.startswith((" ", ":", "#"))
-    }
+    return set(markup.glossary_terms(ROOT / "book" / "glossary.md"))
 
 
 def _exempt_lines() -> list[str]:

@@ -2,9 +2,9 @@
 
 Every page is served from 127.0.0.1 and must load with no console error, no
 request leaving 127.0.0.1, every image loaded and no serious or critical
-accessibility violation found by axe-core; each module's quiz answers a click
-and a key press with the feedback from its quiz file; search finds a glossary
-term. Screenshots go to test-artifacts/.
+accessibility violation found by axe-core, in light and in dark mode; each
+module's quiz answers a click and a key press with the feedback from its quiz
+file; search finds a glossary term. Screenshots go to test-artifacts/.
 
 Without chromium these tests skip (install it with `apt-get install chromium`);
 under CI (CI=true) a missing browser is a failure.
@@ -15,47 +15,22 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import os
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from book_site import ROOT, module_notebooks, toc_pages
+from chromium import ARTIFACTS
 
 pytestmark = pytest.mark.slow
 
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PAGES = ["index.html", *toc_pages(), "search.html", "genindex.html"]
 QUIZ_NOTEBOOKS = [
     path
     for path in module_notebooks()
     if (ROOT / "pmcourse" / "resources" / "quizzes" / f"{path.stem}.json").exists()
 ]
-
-
-def _chromium() -> str:
-    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if Path(path).is_file():
-        return path
-    message = (
-        "The browser tests need Debian's chromium (apt-get install chromium); "
-        f"none found at {path}."
-    )
-    if os.environ.get("CI") == "true":
-        pytest.fail(message + " Under CI a missing browser is a failure.")
-    pytest.skip(message)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -72,17 +47,6 @@ def site_url(built_site) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    executable = _chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 class Visit:
@@ -147,6 +111,17 @@ def _axe(page) -> list[str]:
     ]
 
 
+def _dark_mode(page) -> None:
+    """Switch the page to the theme's dark mode, as its theme button does."""
+    page.evaluate(
+        "localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark');"
+        "document.documentElement.dataset.mode = 'dark';"
+        "document.documentElement.dataset.theme = 'dark';"
+    )
+    page.wait_for_timeout(500)  # colours are animated
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") != "rgb(255, 255, 255)"
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_page_is_offline_error_free_and_accessible(visit, page):
     shown = visit(page)
@@ -162,6 +137,9 @@ def test_page_is_offline_error_free_and_accessible(visit, page):
     assert not broken, f"{page}: images that did not load: {broken}"
     violations = _axe(shown.page)
     assert not violations, f"{page}: axe-core found:\n" + "\n".join(violations)
+    _dark_mode(shown.page)
+    violations = _axe(shown.page)
+    assert not violations, f"{page} in dark mode: axe-core found:\n" + "\n".join(violations)
 
 
 def _first_choice_question(page):
@@ -280,3 +258,6 @@ def test_screenshots_of_the_landing_page_and_a_module(visit):
         shown = visit(page)
         shown.page.screenshot(path=str(ARTIFACTS / name))
         assert (ARTIFACTS / name).stat().st_size > 10_000
+    _dark_mode(shown.page)
+    shown.page.screenshot(path=str(ARTIFACTS / "module-page-dark.png"))
+    assert (ARTIFACTS / "module-page-dark.png").stat().st_size > 10_000

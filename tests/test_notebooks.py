@@ -6,6 +6,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from pmcourse.markup import glossary_terms, links_to_roles
+
 ROOT = Path(__file__).resolve().parents[1]
 
 LEARNER_NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -74,8 +76,12 @@ def test_every_glossary_link_is_defined(root):
         for line in glossary.splitlines()
         if line and not line.startswith((" ", "#", "`", ":"))
     }
+    terms = glossary_terms()
     for path in LEARNER_NOTEBOOKS:
         text = "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells)
+        text = links_to_roles(text, terms=terms)  # terms written as links (pmcourse.markup)
+        unknown = re.findall(r"\[[^\]]+\]\([^)\s]*glossary\.md#[^)\s]+\)", text)
+        assert not unknown, f"{path.name} links to undefined glossary terms: {unknown}"
         for term in re.findall(r"\{term\}`([^`]+)`", text):
             target = re.search(r"<([^>]+)>", term)
             name = (target.group(1) if target else term).strip().lower()

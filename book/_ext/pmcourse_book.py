@@ -16,6 +16,9 @@ new module needs no change here.
   date of last clinical review (book/guidelines.md).
 - ``{pmcourse-assignments}``: the graded assignments with their parts, points
   and points per kind (book/instructors.md), read from the released notebooks.
+- Glossary terms and citations, written in the notebooks as plain links that
+  JupyterLab shows cleanly (``make links``, :mod:`pmcourse.markup`), become the
+  roles ``{term}`` and ``{cite:p}`` again, so the website links them.
 - Fixes for an offline, accessible page: no thebe, bibliography entries as
   list items (see :func:`_fix_page`).
 - The website's own style sheet (``book/_static/pmcourse.css``): the header
@@ -42,6 +45,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from pmcourse.header import header_myst, header_problems, replace_header_cell
+from pmcourse.markup import glossary_terms, links_to_roles
 from pmcourse.modules import KINDS, Module, modules, points_by_kind
 
 logger = logging.getLogger(__name__)
@@ -95,6 +99,18 @@ def _replace_header(app: Sphinx, docname: str, source: list[str]) -> None:
             path.name,
             location=docname,
         )
+    source[0] = nbformat.writes(notebook)
+
+
+def _roles_from_links(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Turn the notebooks' glossary and citation links back into roles (see pmcourse.markup)."""
+    if Path(app.env.doc2path(docname)).suffix != ".ipynb":
+        return
+    notebook = nbformat.reads(source[0], as_version=4)
+    terms = glossary_terms(Path(app.srcdir) / "book" / "glossary.md")
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source = links_to_roles(cell.source, terms=terms)
     source[0] = nbformat.writes(notebook)
 
 
@@ -297,6 +313,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("pmcourse-assignments", AssignmentsDirective)
     app.connect("config-inited", _configure)
     app.connect("source-read", _replace_header)
+    app.connect("source-read", _roles_from_links)
     app.connect("html-page-context", _fix_page, priority=900)
     app.add_css_file("pmcourse.css")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
