@@ -275,8 +275,7 @@ asks whether the numbers can plan next winter's geriatric ward. Which answer is
 right? Set `answer_use` to the letter of your choice, such as `"A"`.
 
 - **A**: Yes; the cohort is a sample of Danish patients.
-- **B**: No; the data are synthetic, made for learning, and say nothing about
-  real patients.
+- **B**: No; the data are synthetic and say nothing about real patients.
 - **C**: Yes, if the ages are adjusted to the Danish population.
 - **D**: Only for the oldest patients.
 """
@@ -306,8 +305,8 @@ Do not deduct for spelling or language.
 ### END SOLUTION
 """
 
-_BEFORE_SUBMIT = """
-## Before you submit
+_VALIDATE_AND_SUBMIT = """
+## Validate and submit
 
 1. Restart the kernel and run all cells (menu Kernel, then "Restart Kernel and
    Run All Cells"), so you know the notebook works from top to bottom.
@@ -418,7 +417,7 @@ def exercise_master(module: NewModule) -> nbformat.NotebookNode:
             kind="free-text",
             points=3,
         ),
-        new_markdown_cell(_text(_BEFORE_SUBMIT, module)),
+        new_markdown_cell(_text(_VALIDATE_AND_SUBMIT, module)),
     ]
     metadata = {"kernelspec": _KERNEL, "language_info": {"name": "python"}, "pmcourse": header}
     return new_notebook(cells=cells, metadata=metadata)

@@ -30,6 +30,7 @@ from book_site import (
     undefined_abbreviations,
 )
 
+from pmcourse import markup
 from pmcourse.header import header_markdown, header_myst, header_problems, read_header
 from pmcourse.modules import Module, modules
 
@@ -120,7 +121,8 @@ def test_questions_clinicians_ask_come_just_before_key_points(path):
     assert 4 <= len(answers) <= 6, f"{path.name}: {len(answers)} questions; write 4 to 6"
     for answer in answers:
         question = answer.strip().split("**")[1]
-        assert "{cite" in answer, f"{path.name}: the answer to {question!r} cites no source"
+        cited = markup.links_to_roles(answer, terms=markup.glossary_terms())
+        assert "{cite" in cited, f"{path.name}: the answer to {question!r} cites no source"
         assert len(answer.split()) > 25, f"{path.name}: {question!r} has no real answer"
 
 

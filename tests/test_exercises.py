@@ -148,6 +148,30 @@ def test_reasoning_earns_at_least_half_of_the_points(master):
 
 
 @pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.parent.name)
+def test_exercise_opens_with_its_parts_and_ends_with_validate_and_submit(master):
+    """The table of parts adds up to the points graded; the last section says how to submit."""
+    notebook = nbformat.read(master, as_version=4)
+    markdown = [c.source for c in notebook.cells if c.cell_type == "markdown"]
+    rows = [
+        [cell.strip() for cell in line.strip("|").split("|")]
+        for line in markdown[0].splitlines()
+        if line.startswith("|")
+    ]
+    assert rows and {"part", "points", "minutes"} <= set(rows[0]), (
+        f"{master.name}: start with a table of parts, points and minutes"
+    )
+    points = rows[0].index("points")
+    parts = [row for row in rows[2:] if row[0]]  # the total row has no part number
+    in_table = sum(float(row[points]) for row in parts)
+    assert in_table == sum(points_by_kind(graded_parts(master)).values()), (
+        f"{master.name}: the table of parts gives {in_table} points, the graded cells other"
+    )
+    assert markdown[-1].startswith("## Validate and submit"), (
+        f"{master.name}: end with a '## Validate and submit' section"
+    )
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.parent.name)
 def test_choice_options_in_the_text_are_the_ones_graded(master):
     """Each option of a multiple-choice part reads in the exercise as in its checks module."""
     from pmcourse.interpretation import Choice
