@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -38,10 +39,41 @@ from pmcourse.cohort import (
 from pmcourse.diplotypes import DIPLOTYPE_GENES, DIPLOTYPES_SEED, make_diplotypes
 from pmcourse.genetics import GENOTYPES_SEED, make_genotypes, snp_panel
 from pmcourse.medications import MEDICATION_COLUMNS, MEDICATIONS_SEED, make_medications
+from pmcourse.sequencing import (
+    READS_SEED,
+    call_variants,
+    make_read_counts,
+    read_vcf,
+    vcf_long,
+    write_vcf,
+)
 
-__all__ = ["DATASETS", "N_COURSE_PATIENTS", "Dataset", "find_data_dir", "load", "write_all"]
+__all__ = [
+    "DATASETS",
+    "N_COURSE_PATIENTS",
+    "VCF_PATIENTS",
+    "Dataset",
+    "find_data_dir",
+    "load",
+    "vcf_path",
+    "write_all",
+]
 
 SYNTHETIC_NOTE = "Synthetic data, not for clinical use."
+
+#: The patients of module 2's VCF: PM-000030 and seven others chosen so that
+#: every site has a carrier (PM-000024 carries CYP2C19*3, PM-000043 DPYD
+#: c.1905+1G>A).
+VCF_PATIENTS = (
+    "PM-000002",
+    "PM-000005",
+    "PM-000006",
+    "PM-000007",
+    "PM-000009",
+    "PM-000024",
+    "PM-000030",
+    "PM-000043",
+)
 MANIFEST = "SHA256SUMS"
 DATA_DIR_VARIABLE = "PMCOURSE_DATA"
 
@@ -57,6 +89,7 @@ class Dataset:
     columns: Callable[[], dict[str, str]]
     generated_by: str
     rows: str = "one per patient"
+    kind: str = "csv"  # "csv", or "vcf": build() gives the calls write_vcf writes
 
 
 def _genotype_columns() -> dict[str, str]:
@@ -128,8 +161,74 @@ DATASETS = {
             generated_by=f"pmcourse.medications.make_medications(cohort, seed={MEDICATIONS_SEED})",
             rows="one per prescription; patients taking nothing have no row",
         ),
+        Dataset(
+            name="read_counts",
+            filename="read_counts.csv",
+            description="Simulated sequencing reads of module 2's patients (the patients of "
+            "variant_calls.vcf.gz) at eight sites: the six SNPs of genotypes.csv and two of "
+            "module 4's alleles, CYP2C19*3 (rs4986893) and DPYD c.1905+1G>A (rs3918290). "
+            "Reads are drawn from each patient's genotypes in genotypes.csv and diplotypes.csv "
+            "with a per-read error rate of 0.01 (Q20) and a mean depth of 32x; a few calls "
+            "have low depth on purpose (pmcourse.sequencing.SCENARIO_DEPTHS).",
+            build=lambda: make_read_counts(_true_genotypes(), seed=READS_SEED),
+            columns=lambda: dict(READ_COUNT_COLUMNS),
+            generated_by=f"pmcourse.sequencing.make_read_counts(genotypes, seed={READS_SEED})",
+            rows="one per patient and site",
+        ),
+        Dataset(
+            name="variant_calls",
+            filename="variant_calls.vcf.gz",
+            description="Module 2's VCF: genotype calls made from read_counts.csv "
+            "(pmcourse.sequencing.call_variants, binomial error model), one record per site, "
+            "one sample column per patient, bgzip-compressed and tabix-indexed "
+            "(variant_calls.vcf.gz.tbi). Positions are GRCh38, alleles on the plus strand "
+            "(pmcourse/resources/variant_sites.csv). Records with QUAL below 30 have the "
+            "FILTER LowQual. `load` gives the long form, one row per record and patient "
+            "(pmcourse.sequencing.vcf_long); `vcf_path` gives the file.",
+            build=lambda: call_variants(_generated("read_counts")),
+            columns=lambda: dict(VARIANT_CALL_COLUMNS),
+            generated_by="pmcourse.sequencing.write_vcf(call_variants(read_counts), path)",
+            rows="one per record and patient",
+            kind="vcf",
+        ),
     ]
 }
+
+
+READ_COUNT_COLUMNS = {
+    "patient_id": COHORT_COLUMNS["patient_id"],
+    "rsid": "the site, by its dbSNP identifier (pmcourse/resources/variant_sites.csv)",
+    "depth": "reads covering the site (coverage)",
+    "n_ref": "reads showing the reference base",
+    "n_alt": "reads showing the variant (ALT) base",
+}
+
+VARIANT_CALL_COLUMNS = {
+    "patient_id": "the sample: a synthetic patient identifier",
+    "CHROM": "chromosome (GRCh38), such as chr10",
+    "POS": "position on the chromosome, 1-based (GRCh38)",
+    "ID": "dbSNP identifier of the variant",
+    "REF": "reference allele, plus strand",
+    "ALT": "variant (alternative) allele, plus strand",
+    "QUAL": "Phred-scaled probability that no patient carries the ALT allele (per record)",
+    "FILTER": "PASS, or LowQual when QUAL is below 30 (per record)",
+    "GENE": "gene the variant lies in (INFO GENE)",
+    "GT": "genotype: 0/0, 0/1 or 1/1 (0 the REF allele, 1 the ALT allele)",
+    "DP": "reads covering the site in this patient",
+    "GQ": "genotype quality, Phred-scaled, at most 99",
+    "AD": "reads showing REF and ALT, such as '15,16'",
+}
+
+
+def _true_genotypes() -> pd.DataFrame:
+    """Module 2's patients' genotypes at every site of variant_sites.csv (copies of ALT)."""
+    genotypes = _generated("genotypes").set_index("patient_id").loc[list(VCF_PATIENTS)]
+    diplotypes = _generated("diplotypes").set_index("patient_id").loc[list(VCF_PATIENTS)]
+    genotypes["rs4986893"] = diplotypes["CYP2C19"].str.split("/").map(lambda a: a.count("*3"))
+    genotypes["rs3918290"] = (
+        diplotypes["DPYD"].str.split("/").map(lambda a: a.count("c.1905+1G>A"))
+    )
+    return genotypes.reset_index()
 
 
 def find_data_dir(start: Path | None = None) -> Path | None:
@@ -187,7 +286,9 @@ def load(name: str, *, data_dir: str | Path | None = None) -> pd.DataFrame:
     Parameters
     ----------
     name : str
-        ``"cohort"`` or ``"genotypes"`` (see :data:`DATASETS`).
+        ``"cohort"``, ``"genotypes"``, ... (see :data:`DATASETS`). ``"variant_calls"``
+        is a VCF file, loaded in its long form (one row per record and patient,
+        :func:`pmcourse.sequencing.vcf_long`).
     data_dir : str or pathlib.Path, optional
         Folder to read from. By default the course's ``data/`` folder is looked
         for (see :func:`find_data_dir`); without one the data set is generated
@@ -213,27 +314,77 @@ def load(name: str, *, data_dir: str | Path | None = None) -> pd.DataFrame:
     """
     dataset = _dataset(name)
     folder = Path(data_dir) if data_dir is not None else find_data_dir()
-    if folder is None:
+    if dataset.kind == "vcf":
+        frame = vcf_long(read_vcf(vcf_path(name, data_dir=folder)))
+    elif folder is None:
         frame = _generated(name).copy()
     else:
-        path = folder / dataset.filename
-        if not path.is_file():
-            raise FileNotFoundError(
-                f"The data file {path} is missing. Run `make data` in the course folder "
-                "to write it again."
-            )
-        frame = _restore_types(pd.read_csv(path, comment="#"))
+        frame = _restore_types(pd.read_csv(_existing(folder / dataset.filename), comment="#"))
     frame.attrs["note"] = SYNTHETIC_NOTE
     return frame
 
 
-def _csv_text(dataset: Dataset) -> str:
-    frame = dataset.build()
+def _existing(path: Path) -> Path:
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"The data file {path} is missing. Run `make data` in the course folder "
+            "to write it again."
+        )
+    return path
+
+
+def vcf_path(name: str = "variant_calls", *, data_dir: str | Path | None = None) -> Path:
+    """The file of a VCF data set, to read with :func:`pmcourse.sequencing.read_vcf` or bcftools.
+
+    Parameters
+    ----------
+    name : str, default "variant_calls"
+        A data set of :data:`DATASETS` stored as VCF.
+    data_dir : str or pathlib.Path, optional
+        Folder to look in. By default the course's ``data/`` folder (see
+        :func:`find_data_dir`); without one (a released exercise on a hub, say)
+        the file is written, with its index, to a temporary folder first.
+
+    Returns
+    -------
+    pathlib.Path
+        The bgzip-compressed, tabix-indexed ``.vcf.gz`` file.
+
+    Raises
+    ------
+    ValueError
+        If the data set is not a VCF.
+    FileNotFoundError
+        If `data_dir` is given but does not hold the file.
+
+    Examples
+    --------
+    >>> vcf_path("variant_calls").name
+    'variant_calls.vcf.gz'
+    """
+    dataset = _dataset(name)
+    if dataset.kind != "vcf":
+        vcfs = ", ".join(other for other, d in DATASETS.items() if d.kind == "vcf")
+        raise ValueError(
+            f"{name!r} is a table, not a VCF file; load it with load({name!r}). "
+            f"The VCF data sets are: {vcfs}."
+        )
+    folder = Path(data_dir) if data_dir is not None else find_data_dir()
+    return _existing(folder / dataset.filename) if folder else _temporary_vcf(name)
+
+
+@cache
+def _temporary_vcf(name: str) -> Path:
+    path = Path(tempfile.mkdtemp(prefix="pmcourse-")) / _dataset(name).filename
+    return write_vcf(_generated(name), path)
+
+
+def _csv_text(dataset: Dataset, frame: pd.DataFrame) -> str:
     header = f"# {SYNTHETIC_NOTE} {dataset.filename}: {dataset.generated_by}\n"
     return header + frame.to_csv(index=False, lineterminator="\n")
 
 
-def _dictionary_text(texts: dict[str, str]) -> str:
+def _dictionary_text(n_rows: dict[str, int]) -> str:
     lines = [
         "# The course data",
         "",
@@ -244,7 +395,11 @@ def _dictionary_text(texts: dict[str, str]) -> str:
         "seeds, so they can be regenerated byte for byte; `SHA256SUMS` holds their",
         "checksums (check with `sha256sum -c SHA256SUMS`). Each CSV file starts with a",
         "comment line; read it with `pmcourse.datasets.load(name)` or",
-        '`pandas.read_csv(path, comment="#")`.',
+        '`pandas.read_csv(path, comment="#")`. The VCF file says so in its header',
+        "(`##comment`); read it with `pmcourse.datasets.load(name)`,",
+        "`pmcourse.sequencing.read_vcf(path)` or `bcftools view`. Its bgzip compression",
+        "depends on the zlib version, so its checksum can change when `make data` runs on",
+        "another machine while its content (the text inside) stays the same.",
         "",
         "Each seed below is the default of its generator, so the generators called with",
         "their defaults give these files: `make_cohort()` is cohort.csv and",
@@ -255,18 +410,17 @@ def _dictionary_text(texts: dict[str, str]) -> str:
         "and a subset of the patients, in any order, has the same rows per patient.",
         "A few patients whose story the notebooks tell (PM-000030) have results that are",
         "written, not drawn: `SCENARIO_GENOTYPES` in `pmcourse.genetics`,",
-        "`SCENARIO_DIPLOTYPES` in `pmcourse.diplotypes` and `SCENARIO_MEDICATIONS` in",
-        "`pmcourse.medications`.",
+        "`SCENARIO_DIPLOTYPES` in `pmcourse.diplotypes`, `SCENARIO_MEDICATIONS` in",
+        "`pmcourse.medications` and `SCENARIO_DEPTHS` in `pmcourse.sequencing`.",
         "",
     ]
     for dataset in DATASETS.values():
-        n_rows = texts[dataset.name].count("\n") - 2
         lines += [
             f"## {dataset.filename}",
             "",
             dataset.description,
             "",
-            f"- rows: {n_rows}, {dataset.rows}",
+            f"- rows: {n_rows[dataset.name]}, {dataset.rows}",
             f"- generated by: `{dataset.generated_by}`",
             f'- load with: `pmcourse.datasets.load("{dataset.name}")`',
             "",
@@ -293,14 +447,19 @@ def write_all(out_dir: str | Path) -> list[Path]:
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    texts = {name: _csv_text(dataset) for name, dataset in DATASETS.items()}
+    frames = {name: dataset.build() for name, dataset in DATASETS.items()}
     written = []
-    for name, text in texts.items():
-        path = out / DATASETS[name].filename
-        path.write_text(text, encoding="utf-8", newline="\n")
+    for name, frame in frames.items():
+        dataset = DATASETS[name]
+        path = out / dataset.filename
+        if dataset.kind == "vcf":
+            written += [write_vcf(frame, path), path.with_name(f"{path.name}.tbi")]
+            continue
+        path.write_text(_csv_text(dataset, frame), encoding="utf-8", newline="\n")
         written.append(path)
     readme = out / "README.md"
-    readme.write_text(_dictionary_text(texts), encoding="utf-8", newline="\n")
+    n_rows = {name: len(frame) for name, frame in frames.items()}
+    readme.write_text(_dictionary_text(n_rows), encoding="utf-8", newline="\n")
     written.append(readme)
     manifest = out / MANIFEST
     manifest.write_text(
