@@ -15,11 +15,9 @@ a threshold forgotten) without giving the answer away.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from pmcourse import datasets, sequencing
@@ -27,6 +25,8 @@ from pmcourse.check import CheckResult, FunctionCheck, check_value
 from pmcourse.interpretation import Choice, Selection
 
 __all__ = [
+    "DPYD_RSID",
+    "LOW_COVERAGE_PATIENT",
     "PM30_RSID",
     "act_on_low_coverage_call",
     "call_cases",
@@ -46,8 +46,11 @@ __all__ = [
 #: The variant of the module's story: PM-000030's CYP2C19*2 (c.681G>A).
 PM30_RSID = "rs4244285"
 
-#: The patient whose calls the exercise's question on confirmation shows.
-CONFIRM_PATIENT = "PM-000004"
+#: The patient of the exercise's free-text question: a low-coverage DPYD call.
+LOW_COVERAGE_PATIENT = "PM-000043"
+
+#: DPYD c.1905+1G>A (DPYD*2A), a no-function variant.
+DPYD_RSID = "rs3918290"
 
 
 def _calls() -> pd.DataFrame:
@@ -152,7 +155,7 @@ def pm30_call(genotype: Any, depth: Any) -> CheckResult:
         genotype,
         row["GT"],
         name="pm30_gt",
-        hint="Read the GT column of his row, and write it in quotation marks, such as \"1/1\".",
+        hint='Read the GT column of his row, and write it in quotation marks, such as "1/1".',
         common_mistakes=_known_slips(slips, row["GT"]),
     )
     if not result.passed:
@@ -223,16 +226,18 @@ phred_to_error = FunctionCheck(
     "phred_to_error",
     lambda quality: float(sequencing.phred_to_error(quality)),
     examples=lambda: [(20,), (30,), (10,)],
-    hint="The error probability is 10 to the power of minus Q/10: in Python 10 ** (-quality / 10).",
+    hint="The error probability is 10 to the power of minus Q/10: in Python "
+    "10 ** (-quality / 10).",
     tolerance=1e-9,
     common_mistakes=[
-        (lambda q: 1 - 10 ** (-q / 10), "That is the chance that the base is right; return "
-         "the chance that it is wrong."),
+        (
+            lambda q: 1 - 10 ** (-q / 10),
+            "That is the chance that the base is right; return the chance that it is wrong.",
+        ),
         (lambda q: 10 ** (-q), "Divide the quality by 10 before using it as a power."),
-        (lambda q: 10 ** (q / 10), "Mind the minus sign: a higher quality means a smaller "
-         "error."),
+        (lambda q: 10 ** (q / 10), "Mind the minus sign: a higher quality means a smaller error."),
     ],  # fmt: skip
-    forbidden=[(sequencing, "phred_to_error", "error_to_phred"), (math, "log10"), (np, "log10")],
+    forbidden=[(sequencing, "phred_to_error", "error_to_phred")],
 )
 
 
@@ -255,7 +260,9 @@ def call_cases(rows: Iterable[int] | None = None, *, error_rate: float = 0.01) -
     if rows is not None:
         counts = counts.iloc[list(rows)]
     counts = counts[counts["n_ref"] + counts["n_alt"] > 0]
-    return [(int(r), int(a), error_rate) for r, a in zip(counts["n_ref"], counts["n_alt"], strict=True)]
+    return [
+        (int(r), int(a), error_rate) for r, a in zip(counts["n_ref"], counts["n_alt"], strict=True)
+    ]
 
 
 def _least_likely(n_ref: int, n_alt: int, error_rate: float) -> str:
@@ -276,10 +283,16 @@ call_genotype = FunctionCheck(
     hint="Go through the three genotypes and keep the one whose likelihood is the largest "
     "(log10 likelihoods are negative: the one closest to 0).",
     common_mistakes=[
-        (_least_likely, "You kept the genotype with the smallest likelihood. Keep the largest: "
-         "with log10 likelihoods, the one closest to 0."),
-        (_by_share, "The share of variant reads alone is not the likelihood; compare the "
-         "likelihoods of the three genotypes instead."),
+        (
+            _least_likely,
+            "You kept the genotype with the smallest likelihood. Keep the largest: "
+            "with log10 likelihoods, the one closest to 0.",
+        ),
+        (
+            _by_share,
+            "The share of variant reads alone is not the likelihood; compare the "
+            "likelihoods of the three genotypes instead.",
+        ),
     ],  # fmt: skip
     forbidden=[(sequencing, "call_genotype")],
 )
@@ -317,15 +330,23 @@ def _passes(calls: pd.DataFrame) -> pd.Series:
 passes_filter = FunctionCheck(
     "passes_filter",
     _passes,
-    examples=lambda: filter_cases("PM-000030"),
-    hint="A call passes when FILTER is \"PASS\" and QUAL is at least 30, DP at least 10 and "
+    examples=lambda: filter_cases("PM-000030", "PM-000002"),
+    hint='A call passes when FILTER is "PASS" and QUAL is at least 30, DP at least 10 and '
     "GQ at least 20: combine the four comparisons with &, each in brackets.",
     common_mistakes=[
-        (lambda calls: calls["FILTER"] == "PASS", "FILTER is one test of four: compare QUAL, "
-         "DP and GQ with their thresholds too."),
-        (lambda calls: (calls["FILTER"] == "PASS") & (calls["QUAL"] > 30) & (calls["DP"] > 10)
-         & (calls["GQ"] > 20), "A call exactly at a threshold passes: use >= (at least), "
-         "not >."),
+        (
+            lambda calls: calls["FILTER"] == "PASS",
+            "FILTER is one test of four: compare QUAL, DP and GQ with their thresholds too.",
+        ),
+        (
+            lambda calls: (
+                (calls["FILTER"] == "PASS")
+                & (calls["QUAL"] > 30)
+                & (calls["DP"] > 10)
+                & (calls["GQ"] > 20)
+            ),
+            "A call exactly at a threshold passes: use >= (at least), not >.",
+        ),
     ],  # fmt: skip
     show_inputs=False,
     forbidden=[(sequencing, "filter_calls")],
@@ -340,9 +361,7 @@ passes_filter = FunctionCheck(
 
 
 def _pm30_passes() -> bool:
-    calls = _calls()
-    his = calls[(calls["patient_id"] == "PM-000030") & (calls["ID"] == PM30_RSID)]
-    return len(sequencing.filter_calls(his)) == 1
+    return bool(_passes(_calls()).loc[_call("PM-000030", PM30_RSID).name])
 
 
 #: Part 4: PM-000030's CYP2C19*2 call (0/1, high depth and GQ, PASS).
@@ -371,25 +390,29 @@ pm30_reliable = Choice(
 )
 
 
-def _failing_variants(patient_id: str = CONFIRM_PATIENT) -> set[str]:
-    """The variant calls (not 0/0) of a patient that fail the filter: these need confirmation."""
+def _variant_calls() -> pd.DataFrame:
+    """The calls that carry a variant (0/1 or 1/1), of every patient."""
     calls = _calls()
-    his = calls[calls["patient_id"] == patient_id]
-    variant = his[his["GT"].isin(["0/1", "1/1"])]
-    return set(variant.loc[~_passes(variant), "ID"])
+    return calls[calls["GT"].isin(["0/1", "1/1"])]
 
 
-#: Part 5: which of a patient's variant calls need confirmation before anyone acts?
+def _patients_to_confirm() -> set[str]:
+    """The patients with a variant call that fails the filter: it needs confirmation."""
+    variants = _variant_calls()
+    return set(variants.loc[~_passes(variants), "patient_id"])
+
+
+#: Part 5: which patients have a variant call that needs confirmation before anyone acts?
 calls_to_confirm = Selection(
     "to_confirm",
-    expected=_failing_variants,
-    choices=lambda: set(_calls().loc[lambda c: c["patient_id"] == CONFIRM_PATIENT, "ID"]),
-    item="variants",
-    missing="Look again at the calls that fail a threshold (FILTER, QUAL, DP or GQ): a result "
-    "that may be wrong needs a second method before anyone acts on it.",
-    extra="A call that passes every threshold of a validated test can be reported as it is; "
-    "and a 0/0 call shows no variant to confirm.",
-    hint="Apply your passes_filter to his calls and look at those that carry a variant.",
+    expected=_patients_to_confirm,
+    choices=lambda: set(_calls()["patient_id"]),
+    item="patients",
+    missing="Look again at the variant calls that fail a threshold (FILTER, QUAL, DP or GQ): a "
+    "result that may be wrong needs a second method before anyone acts on it.",
+    extra="A variant call that passes every threshold of a validated test can be reported as "
+    "it is.",
+    hint="Apply your passes_filter to the variant calls and look at those that fail.",
 )
 
 #: Part 6: VKORC1 -1639G>A appears in the VCF as C>T.
@@ -413,7 +436,7 @@ vkorc1_strand = Choice(
     hint="C pairs with G and T with A: read the letters on the gene's strand.",
 )
 
-#: Part 7's first question: a low-coverage call of a pathogenic variant.
+#: Part 7: PM-000043's low-coverage call of DPYD c.1905+1G>A before capecitabine.
 act_on_low_coverage_call = Choice(
     "answer_low_coverage",
     options={
