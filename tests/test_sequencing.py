@@ -231,6 +231,9 @@ def test_variant_calls_agree_with_the_genotypes_of_modules_1_and_4():
     pairs = zip(reliable["patient_id"], reliable["ID"], strict=True)
     assert copies == [genotypes.loc[patient, rsid] for patient, rsid in pairs]
     assert reliable["ID"].nunique() == 6 and len(reliable) > 40
+    his_calls = reliable[reliable["patient_id"] == "PM-000030"].set_index("ID")["GT"]
+    story = {"rs4244285": "0/1", "rs12248560": "0/0", "rs1057910": "0/1", "rs4149056": "0/0"}
+    assert his_calls[list(story)].to_dict() == story  # CYP2C19 *1/*2, CYP2C9 *1/*3, SLCO1B1
     his = calls[(calls["patient_id"] == "PM-000030") & (calls["ID"] == "rs4244285")].iloc[0]
     assert (his["CHROM"], his["POS"], his["REF"], his["ALT"], his["GT"]) == (
         "chr10",
