@@ -182,7 +182,9 @@ DATASETS = {
             "(pmcourse.sequencing.call_variants, binomial error model), one record per site, "
             "one sample column per patient, bgzip-compressed and tabix-indexed "
             "(variant_calls.vcf.gz.tbi). Positions are GRCh38, alleles on the plus strand "
-            "(pmcourse/resources/variant_sites.csv). Records with QUAL below 30 have the "
+            "(pmcourse/resources/variant_sites.csv): VKORC1 and DPYD lie on the minus strand, "
+            "so VKORC1 -1639G>A (rs9923231 in genotypes.csv, counted in copies of A) is C>T "
+            "here, with the same count of variant copies. Records with QUAL below 30 have the "
             "FILTER LowQual. `load` gives the long form, one row per record and patient "
             "(pmcourse.sequencing.vcf_long); `vcf_path` gives the file.",
             build=lambda: call_variants(_generated("read_counts")),

@@ -17,10 +17,12 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from pmcourse.genetics import hardy_weinberg_test
+from pmcourse.sequencing import call_accuracy, error_to_phred
 
 __all__ = [
     "OKABE_ITO",
     "plot_allele_frequencies",
+    "plot_call_accuracy",
     "plot_exposure",
     "plot_hardy_weinberg",
     "plot_phenotype_counts",
@@ -253,3 +255,72 @@ def plot_phenotype_counts(phenotypes: pd.Series, *, ax: Axes | None = None) -> A
     if phenotypes.name:
         ax.set_title(str(phenotypes.name))
     return _finished(ax)
+
+
+#: Depth marked on the call-accuracy plot: a common target for germline genomes.
+COMMON_GENOME_DEPTH = 30
+
+
+def plot_call_accuracy(
+    error_rate: float = 0.01,
+    *,
+    depth: int | None = None,
+    max_depth: int = 60,
+    n_sites: int = 2000,
+    ax: Axes | None = None,
+) -> Axes:
+    """Share of correct genotype calls against depth, for heterozygous and homozygous sites.
+
+    Each point is :func:`pmcourse.sequencing.call_accuracy` over `n_sites`
+    simulated sites. A dotted line marks 30x, a common target for germline
+    genomes; `depth`, when given, is marked with a point.
+
+    Parameters
+    ----------
+    error_rate : float, default 0.01
+        Chance that a read shows the wrong base.
+    depth : int, optional
+        A depth to mark, such as a slider's value.
+    max_depth : int, default 60
+        Largest depth drawn (at least `depth`).
+    n_sites : int, default 2000
+        Simulated sites per point.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure is made when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Depth across, the share of correct calls (0 to 1) up.
+
+    Examples
+    --------
+    >>> ax = plot_call_accuracy(0.01, depth=10, max_depth=40)
+    >>> [line.get_label() for line in ax.get_lines()[:2]]
+    ['heterozygous sites (0/1)', 'homozygous sites (1/1)']
+    >>> plt.close(ax.figure)
+    """
+    ax = _axes(ax)
+    depths = np.arange(1, max(max_depth, depth or 0) + 1)
+    for genotype, label, k in (
+        (1, "heterozygous sites (0/1)", 0),
+        (2, "homozygous sites (1/1)", 1),
+    ):
+        shares = [
+            call_accuracy(int(d), error_rate, genotype=genotype, n_sites=n_sites) for d in depths
+        ]
+        ax.plot(depths, shares, color=_LINE_COLOURS[k], linestyle=_LINE_STYLES[k], label=label)
+    ax.axvline(COMMON_GENOME_DEPTH, color="#999999", linestyle=":", label="30x, a common target")
+    if depth is not None:
+        share = call_accuracy(depth, error_rate, n_sites=n_sites)
+        ax.plot(
+            [depth], [share], "o", color="black", label=f"{depth}x: {share:.1%} of 0/1 correct"
+        )
+    ax.set_xlabel("reads at the site (depth)")
+    ax.set_ylabel("share of correct genotype calls")
+    ax.set_ylim(0, 1.02)
+    ax.set_title(
+        f"error rate {error_rate:g} per base (Q{error_to_phred(error_rate):.0f})",
+        fontsize="medium",
+    )
+    return _finished(ax, legend={"fontsize": "small", "loc": "lower right"})

@@ -20,7 +20,12 @@ Phred-scaled likelihoods of all three genotypes, the best set to 0.
 
 Calls are written to and read from VCF 4.2 files with pysam (htslib), so the
 files are valid by construction; ``.vcf.gz`` files are bgzip-compressed and
-tabix-indexed. Synthetic data, not for clinical use.
+tabix-indexed. pysam is imported only by :func:`read_vcf` and :func:`write_vcf`,
+so importing this module stays cheap. Positions are on the GRCh38 reference
+genome and alleles on its plus strand, as a VCF writes them
+(:func:`variant_sites`): for a gene on the minus strand the letters are the
+complements of the gene's own, so VKORC1 -1639G>A is C>T in a VCF. Synthetic
+data, not for clinical use.
 """
 
 from __future__ import annotations
@@ -37,8 +42,11 @@ from pmcourse.cohort import patient_draws
 from pmcourse.reference import load_table
 
 __all__ = [
+    "COURSE_DEPTH",
+    "COURSE_ERROR_RATE",
     "GENOTYPES",
     "GQ_CAP",
+    "LOW_QUAL",
     "READS_SEED",
     "SCENARIO_DEPTHS",
     "GenotypeCall",
@@ -542,7 +550,8 @@ def make_read_counts(
     truth = genotypes[rsids].to_numpy(dtype=np.int64)
     draws = patient_draws(genotypes["patient_id"], 2 * len(rsids), seed=seed, layer="reads")
     spread = NormalDist(depth, depth / 5)
-    depths = np.vectorize(spread.inv_cdf)(draws[:, 0::2]).round().clip(8).astype(np.int64)
+    uniform = draws[:, 0::2].clip(1e-12, None)  # inv_cdf needs a number above 0
+    depths = np.vectorize(spread.inv_cdf)(uniform).round().clip(8).astype(np.int64)
     reads = pd.DataFrame(
         {
             "patient_id": np.repeat(genotypes["patient_id"].to_numpy(dtype=object), len(rsids)),

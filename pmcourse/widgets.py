@@ -33,13 +33,15 @@ from matplotlib.figure import Figure
 
 from pmcourse.exposure import drug_models, simulate_exposure, simulator_phenotypes
 from pmcourse.genetics import simulate_genotype_counts
-from pmcourse.plots import plot_exposure, plot_hardy_weinberg
+from pmcourse.plots import plot_call_accuracy, plot_exposure, plot_hardy_weinberg
 
 __all__ = [
     "WIDGET_DEMOS",
     "WidgetDemo",
+    "coverage_explorer",
     "exposure_explorer",
     "hardy_weinberg_explorer",
+    "update_coverage",
     "update_exposure",
     "update_hardy_weinberg",
 ]
@@ -173,6 +175,49 @@ def exposure_explorer():
     )
 
 
+def update_coverage(depth: int = 30, error_rate: float = 0.01) -> Figure:
+    """Genotype-call accuracy against depth, with the chosen depth marked.
+
+    Parameters
+    ----------
+    depth : int, default 30
+        Reads at each site.
+    error_rate : float, default 0.01
+        Chance that a read shows the wrong base (0.01 is Q20).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Curves for heterozygous and homozygous sites
+        (:func:`pmcourse.plots.plot_call_accuracy`); the point is the share
+        of heterozygous sites called correctly at `depth`.
+
+    Examples
+    --------
+    >>> figure = update_coverage(8, 0.01)
+    >>> figure.axes[0].get_xlabel()
+    'reads at the site (depth)'
+    >>> plt.close(figure)
+    """
+    return plot_call_accuracy(error_rate, depth=depth, n_sites=500).figure
+
+
+def coverage_explorer():
+    """The coverage explorer: sliders for depth and error rate against call accuracy.
+
+    Returns
+    -------
+    ipywidgets.interactive
+        Display it in a notebook (make it the last line of a cell). Moving a
+        slider redraws :func:`update_coverage` with the new value.
+    """
+    return _explorer(
+        update_coverage,
+        depth=("Reads at the site (depth)", 30, 1, 100, 1),
+        error_rate=("Error rate per base", 0.01, 0.001, 0.2, 0.001),
+    )
+
+
 def _explorer(update: Callable[..., Figure], **controls: tuple) -> Any:
     """``ipywidgets.interactive`` over `update`, with one labelled control per argument.
 
@@ -219,5 +264,10 @@ WIDGET_DEMOS: dict[str, WidgetDemo] = {
         update=update_exposure,
         widget=exposure_explorer,
         example={"drug": "Drug A (active drug)", "dose_mg": 20.0, "interval_h": 24.0},
+    ),
+    "coverage": WidgetDemo(
+        update=update_coverage,
+        widget=coverage_explorer,
+        example={"depth": 30, "error_rate": 0.01},
     ),
 }

@@ -31,3 +31,10 @@ def test_jupyter_book_stays_below_2(root):
         "optional-dependencies"
     ]
     assert any(r.replace(" ", "") == "jupyter-book>=1.0.4,<2" for r in optional["book"])
+
+
+def test_vcf_library_is_installed_with_a_pinned_range(root):
+    # pysam reads and writes module 2's VCF files (htslib inside its PyPI wheels).
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    pysam = [r.replace(" ", "") for r in project["dependencies"] if r.startswith("pysam")]
+    assert len(pysam) == 1 and ">=" in pysam[0] and ",<" in pysam[0], pysam

@@ -80,3 +80,34 @@ def test_grouped_bars_stand_side_by_side_within_each_group():
     assert [bar.get_hatch() for bar in hatched.patches] == [None] * 3 + ["//"] * 3
     assert not hatched.spines["top"].get_visible() and hatched.get_legend() is not None
     plt.close("all")
+
+
+def test_call_accuracy_plot_draws_on_a_given_axes_in_okabe_ito_colours():
+    figure, ax = plt.subplots()
+    assert plots.plot_call_accuracy(0.01, depth=12, max_depth=20, n_sites=200, ax=ax) is ax
+    het, hom = ax.get_lines()[:2]
+    assert het.get_xdata().tolist() == list(range(1, 21))
+    assert {het.get_color(), hom.get_color()} <= set(plots.OKABE_ITO)
+    assert het.get_linestyle() != hom.get_linestyle()  # distinguishable without colour
+    assert max(het.get_ydata()) <= 1 and min(het.get_ydata()) >= 0
+    plt.close(figure)
+
+
+def test_coverage_explorer_marks_the_chosen_depth_and_reacts_to_its_sliders():
+    from pmcourse.sequencing import call_accuracy
+
+    shallow = widgets.update_coverage(depth=3, error_rate=0.01)
+    deep = widgets.update_coverage(depth=80, error_rate=0.01)
+    marks = [figure.axes[0].get_lines()[-1] for figure in (shallow, deep)]
+    assert [mark.get_xdata()[0] for mark in marks] == [3, 80]
+    assert marks[0].get_ydata()[0] < marks[1].get_ydata()[0] == 1.0
+    assert marks[0].get_ydata()[0] == call_accuracy(3, 0.01, n_sites=500)
+    assert max(deep.axes[0].get_lines()[0].get_xdata()) == 80  # the axis reaches the chosen depth
+    noisy = widgets.update_coverage(depth=30, error_rate=0.2)
+    assert "Q7" in noisy.axes[0].get_title()
+    sliders = widgets.coverage_explorer().children[:-1]
+    assert [slider.description for slider in sliders] == [
+        "Reads at the site (depth)",
+        "Error rate per base",
+    ]
+    plt.close("all")
