@@ -332,10 +332,8 @@ def call_genotype(n_ref: int, n_alt: int, error_rate: float = 0.01) -> GenotypeC
 
     Parameters
     ----------
-    n_ref, n_alt : int
-        Reads showing the reference and the variant base.
-    error_rate : float, default 0.01
-        Chance that a read shows the wrong base (0.01 is Q20).
+    n_ref, n_alt, error_rate
+        The pile and the error rate, as for :func:`genotype_likelihoods`.
 
     Returns
     -------
