@@ -31,6 +31,7 @@ data, not for clinical use.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from statistics import NormalDist
 from typing import NamedTuple
@@ -331,10 +332,8 @@ def call_genotype(n_ref: int, n_alt: int, error_rate: float = 0.01) -> GenotypeC
 
     Parameters
     ----------
-    n_ref, n_alt : int
-        Reads showing the reference and the variant base.
-    error_rate : float, default 0.01
-        Chance that a read shows the wrong base (0.01 is Q20).
+    n_ref, n_alt, error_rate
+        The pile and the error rate, as for :func:`genotype_likelihoods`.
 
     Returns
     -------
@@ -642,8 +641,18 @@ def call_variants(reads: pd.DataFrame, *, error_rate: float = COURSE_ERROR_RATE)
     return calls
 
 
-def _numbers(text: str) -> tuple[int, ...]:
-    return tuple(int(value) for value in str(text).split(","))
+def _numbers(text: str) -> tuple[int | None, ...]:
+    return tuple(None if value == "." else int(value) for value in str(text).split(","))
+
+
+def _missing(value) -> bool:
+    """A value a VCF writes as '.': missing in pandas, or the text '.'."""
+    return (
+        value is None
+        or value is pd.NA
+        or value == "."
+        or (isinstance(value, float) and math.isnan(value))
+    )
 
 
 def write_vcf(calls: pd.DataFrame, path: str | Path) -> Path:
@@ -661,8 +670,10 @@ def write_vcf(calls: pd.DataFrame, path: str | Path) -> Path:
         ``POS``, ``ID``, ``REF``, ``ALT``, ``QUAL``, ``FILTER``, ``GT``, ``DP``,
         ``GQ``, ``AD`` (``"12,15"``), and optionally ``GENE`` and ``PL``, as
         :func:`call_variants` or :func:`vcf_long` return. Patients become the
-        sample columns in order of first appearance; records are sorted by
-        chromosome and position.
+        sample columns in order of first appearance; the rows of one chromosome
+        and position make one record (ALT may list several alleles: 'C,G');
+        records are sorted by chromosome and position. Missing values ('.' or
+        empty) are written as '.'.
     path : str or pathlib.Path
         File to write (``.vcf`` or ``.vcf.gz``).
 
@@ -723,20 +734,24 @@ def write_vcf(calls: pd.DataFrame, path: str | Path) -> Path:
                 contig=first["CHROM"],
                 start=int(pos) - 1,
                 alleles=(str(first["REF"]), *alts),
-                id=str(first["ID"]),
-                qual=None if pd.isna(first["QUAL"]) else float(first["QUAL"]),
-                filter=str(first["FILTER"]).split(";"),
+                id=None if _missing(first["ID"]) else str(first["ID"]),
+                qual=None if _missing(first["QUAL"]) else float(first["QUAL"]),
+                filter=None if _missing(first["FILTER"]) else str(first["FILTER"]).split(";"),
             )
-            row.info["DP"] = int(record["DP"].sum())
-            if "GENE" in record:
+            if record["DP"].notna().any():
+                row.info["DP"] = int(record["DP"].sum())
+            if "GENE" in record and not _missing(first["GENE"]):
                 row.info["GENE"] = str(first["GENE"])
-            for call in record.itertuples(index=False):
-                sample = row.samples[call.patient_id]
-                sample["GT"] = tuple(None if a == "." else int(a) for a in call.GT.split("/"))
-                sample["DP"], sample["GQ"] = int(call.DP), int(call.GQ)
-                sample["AD"] = _numbers(call.AD)
-                if "PL" in record:
-                    sample["PL"] = _numbers(call.PL)
+            for call in record.to_dict("records"):
+                sample = row.samples[call["patient_id"]]
+                gt = str(call["GT"])
+                sample["GT"] = tuple(None if a == "." else int(a) for a in re.split("[/|]", gt))
+                sample.phased = "|" in gt
+                for field in ("DP", "GQ", "AD", "PL"):
+                    if field in call and not _missing(call[field]):
+                        sample[field] = (
+                            _numbers(call[field]) if field in ("AD", "PL") else int(call[field])
+                        )
             out.write(row)
     if path.name.endswith(".gz"):
         pysam.tabix_index(str(path), preset="vcf", force=True)

@@ -333,6 +333,9 @@ def test_read_vcf_keeps_multiallelic_records_and_missing_calls(tmp_path):
     long = vcf_long(table)
     assert long["patient_id"].tolist() == ["PM-000001", "PM-000002"]
     assert filter_calls(long).empty  # no DP, no GQ: nothing is reliable
+    again = read_vcf(write_vcf(long, tmp_path / "again.vcf.gz"))
+    assert again.loc[0, "ALT"] == "C,G" and again.loc[0, "ID"] is None
+    assert again.loc[0, "PM-000001:GT"] == "1|2" and again.loc[0, "PM-000002:GT"] == "./."
 
 
 def test_read_vcf_missing_file_is_plain(tmp_path):
