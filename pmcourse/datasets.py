@@ -169,7 +169,7 @@ DATASETS = {
             "module 4's alleles, CYP2C19*3 (rs4986893) and DPYD c.1905+1G>A (rs3918290). "
             "Reads are drawn from each patient's genotypes in genotypes.csv and diplotypes.csv "
             "with a per-read error rate of 0.01 (Q20) and a mean depth of 32x; a few calls "
-            "have low depth on purpose (pmcourse.sequencing.SCENARIO_DEPTHS).",
+            "have low depth on purpose (`pmcourse.sequencing.SCENARIO_DEPTHS`).",
             build=lambda: make_read_counts(_true_genotypes(), seed=READS_SEED),
             columns=lambda: dict(READ_COUNT_COLUMNS),
             generated_by=f"pmcourse.sequencing.make_read_counts(genotypes, seed={READS_SEED})",

@@ -236,9 +236,8 @@ def modules(root: str | Path | None = None) -> list[Module]:
 
     Examples
     --------
-    >>> [(m.number, m.slug, m.assignment) for m in modules()][:3]
-    [(0, 'getting_started', None), (1, 'foundations', '01_foundations'), \
-(4, 'pharmacogenomics', '04_pharmacogenomics')]
+    >>> [(m.number, m.slug, m.assignment) for m in modules()][:2]
+    [(0, 'getting_started', None), (1, 'foundations', '01_foundations')]
     """
     from pmcourse.schemas import problems as schema_problems
 
@@ -280,10 +279,9 @@ def module(key: int | str, root: str | Path | None = None) -> Module:
     '01_foundations'
     >>> module("04_pharmacogenomics").checks
     'pmcourse.checks.pharmacogenomics'
-    >>> module(9)
+    >>> module(9)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    ValueError: There is no module 9. The modules are: 0 getting_started, 1 foundations, \
-4 pharmacogenomics.
+    ValueError: There is no module 9. The modules are: 0 getting_started, 1 foundations, ...
     """
     every = modules(root)
     for candidate in every:
