@@ -154,10 +154,11 @@ def _cite_link(role: str, keys: list[str], cited: dict[str, Citation], *, book: 
             f"{{{role}}}`{','.join(keys)}` cites {missing}, which book/references.bib does "
             "not have: add the entry there, or correct the key."
         )
+    # dict.fromkeys: two sources of one author and year read once, "(NGC, 2019)"
     if role in _PARENTHETICAL:
-        text = "(" + "; ".join(cited[key].parenthetical() for key in keys) + ")"
+        text = "(" + "; ".join(dict.fromkeys(cited[key].parenthetical() for key in keys)) + ")"
     elif role in _TEXTUAL:
-        text = ", ".join(cited[key].textual() for key in keys)
+        text = ", ".join(dict.fromkeys(cited[key].textual() for key in keys))
     else:
         raise ValueError(
             f"{{{role}}}`{','.join(keys)}`: only {{cite:p}} (or {{cite}}) and {{cite:t}} are "

@@ -21,6 +21,8 @@ from pmcourse.markup import (
 CITED = {
     "hardy1908": Citation("Hardy", "1908"),
     "rowland2011": Citation("Rowland and Tozer", "2011"),
+    "ngc": Citation("Nationalt Genom Center", "2019"),
+    "ngc_organisation": Citation("Nationalt Genom Center", "2019"),
 }
 TERMS = ["kernel", "star allele", "HLA-B"]
 
@@ -83,6 +85,15 @@ def test_roles_become_links_and_back():
         "[(Hardy, 1908)](../book/references.bib#cite:hardy1908)."
     )
     assert roles_to_links(linked, terms=TERMS, cited=CITED) == linked  # idempotent
+    assert links_to_roles(linked, terms=TERMS) == text
+
+
+def test_two_sources_of_one_author_and_year_read_once_and_both_stay_cited():
+    text = "{cite:p}`ngc,ngc_organisation`"
+    linked = roles_to_links(text, terms=TERMS, cited=CITED)
+    assert linked == (
+        "[(Nationalt Genom Center, 2019)](../book/references.bib#cite:p:ngc,ngc_organisation)"
+    )
     assert links_to_roles(linked, terms=TERMS) == text
 
 
