@@ -67,7 +67,9 @@ def acmg_criteria() -> pd.DataFrame:
 
 def _codes() -> dict[str, tuple[str, str]]:
     table = acmg_criteria()
-    return dict(zip(table["code"], zip(table["direction"], table["strength"], strict=True), strict=True))
+    return dict(
+        zip(table["code"], zip(table["direction"], table["strength"], strict=True), strict=True)
+    )
 
 
 def parse_criteria(criteria: Iterable[str] | str) -> pd.DataFrame:
