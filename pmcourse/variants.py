@@ -383,7 +383,8 @@ def make_trio_variants(
     """
     trios = make_trios() if trios is None else trios
     families = []
-    for number, (family_id, trio) in enumerate(trios.groupby("family_id", sort=True), start=1):
+    for family_id, trio in trios.groupby("family_id", sort=True):
+        number = int(family_id.removeprefix("FAM-"))  # the family's own stream and lane
         rng = np.random.default_rng([seed if seed is not None else 0, number])
         child = trio[trio["role"] == "child"].iloc[0]
         lane = (number - 1) % 4
@@ -517,7 +518,8 @@ def damaging(
     unknown = [term for term in consequences if term not in CONSEQUENCES]
     if unknown:
         raise ValueError(
-            f"{unknown} are not consequence terms of this course's data; "
+            f"{', '.join(map(repr, unknown))}: not consequence terms of this course's data "
+            "(Sequence Ontology terms, such as 'missense_variant'); "
             f"the terms are {', '.join(CONSEQUENCES)}."
         )
     return variants[variants["consequence"].isin(consequences)]
