@@ -49,7 +49,10 @@ __all__ = [
     "acmg_points",
     "compound_heterozygous",
     "damaging",
+    "CONSEQUENCE_SETS",
+    "INHERITANCE_MODELS",
     "de_novo",
+    "filter_funnel",
     "homozygous_recessive",
     "hpo_terms",
     "make_child_phenotypes",
@@ -94,6 +97,14 @@ DAMAGING_CONSEQUENCES = (
     "missense_variant",
 )
 _LOSS_OF_FUNCTION = DAMAGING_CONSEQUENCES[:6]
+#: Named sets of consequences to keep, for the filtering funnel.
+CONSEQUENCE_SETS = {
+    "protein-changing": DAMAGING_CONSEQUENCES,
+    "loss of function only": _LOSS_OF_FUNCTION,
+    "missense only": ("missense_variant",),
+    "synonymous only": ("synonymous_variant",),
+    "all (no consequence filter)": tuple(CONSEQUENCES),
+}
 
 #: The course's families: the child's sex, the gene and the planted cause. The
 #: variants are synthetic; the inheritance column is the answer the filters find.
@@ -763,3 +774,87 @@ def rank_genes(terms: Iterable[str], genes: Iterable[str] | None = None) -> pd.D
         )
     ranked = pd.DataFrame(rows, columns=["gene", "n_matched", "matched_terms", "score"])
     return ranked.sort_values(["score", "gene"], ascending=[False, True], ignore_index=True)
+
+
+#: The inheritance filters by the name :data:`FAMILIES` gives each model.
+INHERITANCE_MODELS = {
+    "de novo": de_novo,
+    "homozygous recessive": homozygous_recessive,
+    "compound heterozygous": compound_heterozygous,
+    "X-linked": x_linked,
+}
+
+
+def _causal(table: pd.DataFrame) -> pd.Series:
+    """Which rows are a planted cause (by family, gene, consequence and score)."""
+    keys = ["family_id", "gene", "consequence", "cadd_phred"]
+    planted = FAMILIES[keys].assign(_causal=True)
+    return table[keys].merge(planted, how="left")["_causal"].fillna(False).to_numpy()
+
+
+def filter_funnel(
+    variants: pd.DataFrame,
+    family_id: str = "FAM-01",
+    *,
+    max_af: float = 0.01,
+    consequences: Iterable[str] | str = "protein-changing",
+) -> pd.DataFrame:
+    """How many of one family's variants are left after each filter, and whether the cause is.
+
+    The steps: every variant the family carries; those the child carries;
+    :func:`rare` (at most `max_af`); :func:`damaging` (`consequences`); the
+    family's inheritance model (:data:`FAMILIES`).
+
+    Parameters
+    ----------
+    variants : pandas.DataFrame
+        As :func:`make_trio_variants` returns.
+    family_id : str, default "FAM-01"
+        The family.
+    max_af : float, default 0.01
+        Frequency cut-off for :func:`rare`.
+    consequences : str or list of str, default "protein-changing"
+        A name of :data:`CONSEQUENCE_SETS`, or the terms to keep.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per step: ``step``, ``n_variants`` (distinct variants left) and
+        ``cause_kept`` (True while every planted variant is still there).
+
+    Examples
+    --------
+    >>> funnel = filter_funnel(make_trio_variants(), "FAM-03")
+    >>> funnel["step"].tolist()[-1], bool(funnel["cause_kept"].iloc[-1])
+    ('homozygous recessive', True)
+    """
+    if isinstance(consequences, str):
+        if consequences not in CONSEQUENCE_SETS:
+            raise ValueError(
+                f"{consequences!r} is not a named set of consequences; the sets are "
+                f"{', '.join(CONSEQUENCE_SETS)} (or give a list of terms)."
+            )
+        consequences = CONSEQUENCE_SETS[consequences]
+    family = variants[variants["family_id"] == family_id]
+    if family.empty:
+        raise ValueError(
+            f"There is no family {family_id!r}; the families are "
+            f"{', '.join(variants['family_id'].unique())}."
+        )
+    model = FAMILIES.loc[FAMILIES["family_id"] == family_id, "inheritance"].iloc[0]
+    n_causal = (FAMILIES["family_id"] == family_id).sum()
+    carried = family[_alt_copies(family["GT"]) > 0]
+    in_child = family[family["POS"].isin(carried.loc[carried["role"] == "child", "POS"])]
+    frequent = rare(in_child, max_af)
+    steps = {
+        "all variants": carried,
+        "in the child": in_child,
+        f"rare (AF <= {max_af:g})": frequent,
+        "consequence": damaging(frequent, consequences),
+    }
+    steps[model] = INHERITANCE_MODELS[model](steps["consequence"])
+    rows = []
+    for step, table in steps.items():
+        sites = table.drop_duplicates(["CHROM", "POS"])
+        rows.append((step, len(sites), int(_causal(sites).sum()) == n_causal))
+    return pd.DataFrame(rows, columns=["step", "n_variants", "cause_kept"])

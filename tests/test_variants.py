@@ -371,3 +371,17 @@ def test_importing_variants_does_not_load_pysam():
     code = "import sys, pmcourse.variants, pmcourse.acmg; print('pysam' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_funnel_counts_shrink_and_follow_the_cause(trio_variants):
+    for family_id in FAMILIES["family_id"].unique():
+        funnel = variants.filter_funnel(trio_variants, family_id)
+        assert funnel["n_variants"].is_monotonic_decreasing
+        assert funnel["cause_kept"].all()
+        assert funnel["n_variants"].iloc[0] == _family(trio_variants, family_id)["POS"].nunique()
+    strict = variants.filter_funnel(trio_variants, "FAM-02", consequences="missense only")
+    assert strict["cause_kept"].tolist() == [True, True, True, False, False]  # frameshift lost
+    with pytest.raises(ValueError, match="'nonsense' is not a named set.*protein-changing"):
+        variants.filter_funnel(trio_variants, "FAM-02", consequences="nonsense")
+    with pytest.raises(ValueError, match="no family 'FAM-9'.*FAM-01"):
+        variants.filter_funnel(trio_variants, "FAM-9")
