@@ -19,6 +19,10 @@ The child's phenotype, written as Human Phenotype Ontology terms, then ranks the
 genes left (:func:`rank_genes`); ACMG/AMP criteria classify the best candidate
 (:mod:`pmcourse.acmg`).
 
+The annotations imitate the tools a laboratory uses: population frequencies as
+gnomAD gives them (Karczewski et al. 2020), consequences as Sequence Ontology
+terms (Eilbeck et al. 2005) and a CADD-like PHRED score (Rentzsch et al. 2019).
+
 The trios (:func:`make_trios`) are two adults of the course cohort as parents
 and a new synthetic child numbered from PM-900001, a range no cohort patient
 has. The variants are synthetic, not for clinical use: the genes and the
@@ -648,10 +652,11 @@ def homozygous_recessive(variants: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> variants = make_trio_variants()
-    >>> family = variants[variants["family_id"] == "FAM-03"]
-    >>> "GJB2" in set(homozygous_recessive(family)["gene"])
-    True
+    >>> family = make_trio_variants().query("family_id == 'FAM-03'")
+    >>> found = homozygous_recessive(damaging(rare(family)))
+    >>> print(found[["gene", "child", "mother", "father"]].to_string(index=False))
+    gene child mother father
+    GJB2   1/1    0/1    0/1
     """
     trio, copies = _trio_copies(variants)
     diploid = trio["child"].str.contains("/")
