@@ -44,6 +44,7 @@ __all__ = [
     "CONSEQUENCES",
     "DAMAGING_CONSEQUENCES",
     "FAMILIES",
+    "INCIDENTAL_FINDINGS",
     "CHILD_PHENOTYPE_COLUMNS",
     "TRIO_COLUMNS",
     "TRIO_SEED",
@@ -112,52 +113,29 @@ CONSEQUENCE_SETS = {
 
 #: The course's families: the child's sex, the gene and the planted cause. The
 #: variants are synthetic; the inheritance column is the answer the filters find.
+_CAUSE_COLUMNS = ["family_id", "child_sex", "gene", "inheritance", "consequence", "carriers",
+                  "population_af", "cadd_phred"]  # fmt: skip
 FAMILIES = pd.DataFrame(
     [
         ("FAM-01", "female", "SCN1A", "de novo", "missense_variant", ["child"], 0.0, 28.7),
-        (
-            "FAM-02",
-            "male",
-            "CFTR",
-            "compound heterozygous",
-            "frameshift_variant",
-            ["mother"],
-            8e-05,
-            33.0,
-        ),
-        (
-            "FAM-02",
-            "male",
-            "CFTR",
-            "compound heterozygous",
-            "missense_variant",
-            ["father"],
-            4e-05,
-            26.1,
-        ),
-        (
-            "FAM-03",
-            "female",
-            "GJB2",
-            "homozygous recessive",
-            "frameshift_variant",
-            ["mother", "father"],
-            0.00012,
-            34.0,
-        ),
+        ("FAM-02", "male", "CFTR", "compound heterozygous", "frameshift_variant",
+         ["mother"], 8e-05, 33.0),
+        ("FAM-02", "male", "CFTR", "compound heterozygous", "missense_variant",
+         ["father"], 4e-05, 26.1),
+        ("FAM-03", "female", "GJB2", "homozygous recessive", "frameshift_variant",
+         ["mother", "father"], 0.00012, 34.0),
         ("FAM-04", "male", "DMD", "X-linked", "stop_gained", ["mother"], 0.0, 41.0),
     ],
-    columns=[
-        "family_id",
-        "child_sex",
-        "gene",
-        "inheritance",
-        "consequence",
-        "carriers",
-        "population_af",
-        "cadd_phred",
-    ],
-)
+    columns=_CAUSE_COLUMNS,
+)  # fmt: skip
+#: A variant unrelated to the child's illness that the sequencing finds too: a
+#: BRCA1 frameshift the boy of FAM-02 inherited from his mother (BRCA1 is on the
+#: ACMG list of genes whose secondary findings laboratories offer to report).
+INCIDENTAL_FINDINGS = pd.DataFrame(
+    [("FAM-02", "male", "BRCA1", "incidental finding", "frameshift_variant", ["mother"],
+      0.0, 35.0)],
+    columns=_CAUSE_COLUMNS,
+)  # fmt: skip
 
 _N_BACKGROUND = 2500
 _BASES = np.array(list("ACGT"))
@@ -305,7 +283,8 @@ def _artefacts(rng: np.random.Generator, n: int, lane: int) -> pd.DataFrame:
 
 
 def _planted(family_id: str, rng: np.random.Generator, lane: int) -> pd.DataFrame:
-    causes = FAMILIES[FAMILIES["family_id"] == family_id]
+    causes = pd.concat([FAMILIES, INCIDENTAL_FINDINGS])
+    causes = causes[causes["family_id"] == family_id]
     rows = []
     genes = load_table("variant_genes").set_index("gene")
     for cause in causes.itertuples(index=False):
@@ -319,7 +298,6 @@ def _planted(family_id: str, rng: np.random.Generator, lane: int) -> pd.DataFram
             "consequence": cause.consequence,
             "population_af": cause.population_af,
             "cadd_phred": cause.cadd_phred,
-            "causal": True,
         }
         hemizygous = span["chrom"] == "chrX" and cause.child_sex == "male"
         row["mother"] = int("mother" in cause.carriers)
@@ -368,7 +346,8 @@ def make_trio_variants(
     Each family has 2,500 background variants drawn from population allele
     frequencies (Hardy-Weinberg in the parents, Mendel's laws to the child),
     a few sequencing errors that look de novo (low depth and GQ), and one
-    planted cause (two in the compound heterozygous family). Each family is
+    planted cause (two in the compound heterozygous family), and an
+    incidental finding (:data:`INCIDENTAL_FINDINGS`). Each family is
     drawn from its own stream of the seed, so one family's variants do not
     depend on the others. On the X chromosome a man has one copy: his
     genotypes are written '0' or '1'.
@@ -394,7 +373,7 @@ def make_trio_variants(
     --------
     >>> variants = make_trio_variants()
     >>> variants.groupby("family_id")["POS"].nunique().tolist()
-    [2498, 2504, 2502, 2504]
+    [2498, 2505, 2502, 2504]
     """
     trios = make_trios() if trios is None else trios
     families = []
@@ -408,7 +387,7 @@ def make_trio_variants(
             [background, _artefacts(rng, 5, lane), _planted(family_id, rng, lane)],
             ignore_index=True,
         )
-        sites = sites.fillna({"artefact": False, "causal": False}).infer_objects()
+        sites = sites.fillna({"artefact": False}).infer_objects()
         sites["REF"], sites["ALT"] = _alleles(rng, sites["consequence"].to_numpy())
         sites = sites.drop_duplicates(["CHROM", "POS"], keep="last").sort_values(["CHROM", "POS"])
         calls = _calls(rng, sites, trio).merge(trio[["patient_id", "family_id", "role", "sex"]])
@@ -483,7 +462,8 @@ def _in_order(table: pd.DataFrame) -> pd.DataFrame:
         _role=table["role"].map({r: k for k, r in enumerate(_ROLES)}), _chrom=number
     )
     keys = keys.sort_values(["family_id", "_role", "_chrom", "POS"], kind="stable")
-    return keys[_COLUMNS].astype({"DP": "Int64", "GQ": "Int64"}).reset_index(drop=True)
+    types = {"ID": "str", "DP": "Int64", "GQ": "Int64"}
+    return keys[_COLUMNS].astype(types).reset_index(drop=True)
 
 
 def rare(variants: pd.DataFrame, max_af: float = 0.01) -> pd.DataFrame:

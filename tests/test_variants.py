@@ -385,3 +385,15 @@ def test_funnel_counts_shrink_and_follow_the_cause(trio_variants):
         variants.filter_funnel(trio_variants, "FAM-02", consequences="nonsense")
     with pytest.raises(ValueError, match="no family 'FAM-9'.*FAM-01"):
         variants.filter_funnel(trio_variants, "FAM-9")
+
+
+def test_the_incidental_finding_passes_the_generic_filters_but_not_the_phenotype(trio_variants):
+    family = damaging(rare(_family(trio_variants, "FAM-02")))
+    brca1 = trio_genotypes(family).query("gene == 'BRCA1' and cadd_phred == 35.0")
+    assert brca1[["consequence", "child", "mother", "father"]].values.tolist() == [
+        ["frameshift_variant", "0/1", "0/1", "0/0"]
+    ]
+    terms = datasets.load("child_phenotypes").query("family_id == 'FAM-02'")["hpo_id"]
+    ranked = rank_genes(terms, genes=compound_heterozygous(family)["gene"].unique())
+    assert ranked.iloc[0]["gene"] == "CFTR"
+    assert ranked.set_index("gene").loc["BRCA1", "score"] == 0
