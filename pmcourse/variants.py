@@ -393,7 +393,9 @@ def make_trio_variants(
         calls = _calls(rng, sites, trio).merge(trio[["patient_id", "family_id", "role", "sex"]])
         families.append(calls)
     variants = pd.concat(families, ignore_index=True)
-    qual = variants.groupby(["family_id", "CHROM", "POS"])["GQ"].transform("max")
+    # QUAL: the evidence for the variant, from the best call of a person who carries it
+    carrier_gq = variants["GQ"].where(variants["GT"].str.contains("1"), 0)
+    qual = carrier_gq.groupby([variants["family_id"], variants["POS"]]).transform("max")
     variants["QUAL"] = (qual * 3.0).clip(upper=999).astype(float)
     variants["FILTER"] = np.where(variants["QUAL"] < 30, "LowQual", "PASS")
     variants["ID"] = "."
