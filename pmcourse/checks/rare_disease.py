@@ -251,8 +251,11 @@ def truncating_class(answer: Any) -> CheckResult:
     slips = _text_slips(expected)
     points_class = variants.acmg_points(evidence)[1]
     if points_class != expected:
-        slips.insert(0, (points_class, "That is the class of the point system, acmg_points. "
-                         "The question asks for the rules of the guideline, acmg_classify."))  # fmt: skip
+        points_hint = (
+            "That is the class of the point system, acmg_points. The question asks for the "
+            "rules of the guideline, acmg_classify."
+        )
+        slips.insert(0, (points_class, points_hint))
     return check_value(
         answer,
         expected,
