@@ -1,39 +1,178 @@
 """Tests of the checks of module 3 (pmcourse.checks.rare_disease)."""
 
+from __future__ import annotations
+
+import pandas as pd
 import pytest
 
-from pmcourse import datasets
+from pmcourse import datasets, variants
 from pmcourse.checks import rare_disease as checks
 
-COHORT = datasets.load("cohort")
+# Expected values, worked out here from the raw tables and the rules of Table 5,
+# not from pmcourse.variants, so the checks are tested against an independent answer.
+CALLS = datasets.load("trio_variants")
+CARRIES = {"0/1", "1/1"}
 
 
-def _right(patients, age):
-    return int((patients["age_years"] >= age).sum())
+def _rows(family_id: str, role: str) -> pd.DataFrame:
+    return CALLS[(CALLS["family_id"] == family_id) & (CALLS["role"] == role)]
 
 
-def test_the_right_count_and_function_pass():
-    assert checks.n_patients_aged(_right(COHORT, 80)).passed
-    assert checks.patients_aged(_right).passed
-    assert checks.patients_aged(_right, cases=checks.age_cases([(30, 3)]), quick=False).passed
+def _keys(table: pd.DataFrame) -> set[tuple]:
+    carriers = table[table["GT"].isin(CARRIES)]
+    return set(zip(carriers["CHROM"], carriers["POS"], carriers["ALT"], strict=True))
 
 
-def test_an_answer_that_knows_only_the_example_fails_on_other_cases():
-    def hard_coded(patients, age):
-        return _right(COHORT, 65)
+def _hand_de_novo_genes(family_id: str) -> set[str]:
+    child = _rows(family_id, "child")
+    parents = _keys(_rows(family_id, "mother")) | _keys(_rows(family_id, "father"))
+    damaging = child["consequence"].isin(variants.DAMAGING) & (child["population_af"] <= 0.01)
+    new = [
+        gene
+        for gene, key, gt in zip(
+            child["gene"], zip(child["CHROM"], child["POS"], child["ALT"]), child["GT"]
+        )
+        if gt in CARRIES and key not in parents
+    ]
+    return set(new) & set(child.loc[damaging, "gene"])
 
-    assert checks.patients_aged(hard_coded).passed
-    result = checks.patients_aged(hard_coded, cases=checks.age_cases([(80, 1)]), quick=False)
-    assert not result.passed and str(_right(COHORT, 80)) not in str(result)
+
+def _hand_pathogenic(criteria: list[str], rules: tuple[int, ...] = (1, 2, 3)) -> bool:
+    """Richards 2015, Table 5, the Pathogenic rules (all three by default), written out."""
+    pvs = len([c for c in criteria if c.startswith("PVS")])
+    ps = len([c for c in criteria if c.startswith("PS")])
+    pm = len([c for c in criteria if c.startswith("PM")])
+    pp = len([c for c in criteria if c.startswith("PP")])
+    rule_1 = pvs >= 1 and (ps >= 1 or pm >= 2 or (pm >= 1 and pp >= 1) or pp >= 2)
+    rule_2 = ps >= 2
+    rule_3 = ps == 1 and (pm >= 3 or (pm >= 2 and pp >= 2) or (pm >= 1 and pp >= 4))
+    return any(met for rule, met in zip((1, 2, 3), (rule_1, rule_2, rule_3)) if rule in rules)
 
 
-def test_using_greater_than_gets_its_hint():
-    result = checks.n_patients_aged(int((COHORT["age_years"] > 80).sum()))
-    assert not result.passed and ">=" in result.hint
+def test_n_very_rare_counts_her_variants_at_or_below_the_cut_off():
+    child = _rows(checks.SCENARIO_FAMILY, "child")
+    expected = int((child["population_af"] <= 0.001).sum())
+    assert 0 < expected < len(child)
+    assert checks.n_very_rare(expected).passed
+    every = checks.n_very_rare(len(child))
+    assert not every.passed and "every variant" in every.hint
+    assert str(expected) not in str(every)
 
 
-@pytest.mark.parametrize("wrong", ["A", "C", "D"])
-def test_a_wrong_choice_gets_reasoning_and_no_answer(wrong):
-    result = checks.data_use(wrong, quick=False)
-    assert not result.passed and checks.data_use.reasoning[wrong] in result.message
-    assert checks.data_use.check_form(wrong).passed
+def test_the_scenario_girl_has_a_de_novo_candidate_that_ranks_first():
+    genes = _hand_de_novo_genes(checks.SCENARIO_FAMILY)
+    assert genes
+    ranking = variants.rank_genes(
+        datasets.load("child_phenotypes")
+        .query("family_id == @checks.SCENARIO_FAMILY")["hpo_id"]
+        .tolist(),
+        genes=sorted(genes),
+    )
+    best = ranking["gene"].iloc[0]
+    assert best in genes
+    assert checks.best_gene(best).passed
+    table = checks.best_gene(ranking)
+    assert not table.passed and "whole table" in table.message
+
+
+def test_recessive_gene_is_homozygous_in_the_child_and_carried_by_both_parents():
+    family = checks.RECESSIVE_FAMILY
+    child = _rows(family, "child")
+    homozygous = child[
+        (child["GT"] == "1/1")
+        & (child["population_af"] <= 0.01)
+        & child["consequence"].isin(variants.DAMAGING)
+    ]
+    both = {
+        key
+        for key in zip(homozygous["CHROM"], homozygous["POS"], homozygous["ALT"], strict=True)
+        if key in _keys(_rows(family, "mother")) and key in _keys(_rows(family, "father"))
+    }
+    genes = set(homozygous[[k in both for k in zip(homozygous["CHROM"], homozygous["POS"],
+                                                   homozygous["ALT"])]]["gene"])  # fmt: skip
+    assert len(genes) == 1
+    assert checks.recessive_gene(genes.pop()).passed
+    assert not checks.recessive_gene("SCN1A").passed
+
+
+def test_truncating_class_follows_table_5_not_the_points():
+    evidence = list(checks.TRUNCATING_EVIDENCE)
+    # PVS1 with one supporting criterion meets no pathogenic rule, BP4 alone no benign rule.
+    assert not _hand_pathogenic(evidence)
+    assert checks.truncating_class("Uncertain significance").passed
+    points_class = variants.acmg_points(evidence)[1]
+    result = checks.truncating_class(points_class)
+    assert not result.passed and "acmg_points" in result.hint
+    nearly = checks.truncating_class("uncertain significance")
+    assert not nearly.passed and "capital" in nearly.message
+
+
+@pytest.mark.parametrize("answer", [None, ..., 3, ["SCN1A"], float("nan")])
+def test_value_checks_survive_odd_answers(answer):
+    for result in (
+        checks.n_very_rare(answer),
+        checks.recessive_gene(answer),
+        checks.best_gene(answer),
+        checks.truncating_class(answer),
+    ):
+        assert not result.passed and result.message
+
+
+def test_is_rare_check_agrees_with_a_hand_written_filter_and_catches_slips():
+    def hand(table, max_af):
+        return pd.Series([af <= max_af for af in table["population_af"]], index=table.index)
+
+    families = sorted(CALLS["family_id"].unique())
+    cases = checks.rare_cases(*families, max_af=0.001) + checks.rare_cases(*families)
+    assert checks.is_rare(hand, cases=cases, quick=False).passed
+    edge = pd.DataFrame({"population_af": [0.01, 0.0, 0.2]})
+    strict = checks.is_rare(lambda t, m: t["population_af"] < m, cases=[(edge, 0.01)], quick=False)
+    assert not strict.passed and "<=" in strict.hint
+    shortcut = checks.is_rare(lambda t, m: t.index.isin(variants.rare(t, max_af=m).index))
+    assert not shortcut.passed
+
+
+def test_is_de_novo_check_grades_the_rule_and_its_slips():
+    def hand(child, mother, father):
+        return child in CARRIES and mother == "0/0" and father == "0/0"
+
+    cases = checks.genotype_cases(*sorted(CALLS["family_id"].unique()))
+    assert {hand(*case) for case in cases} == {True, False}
+    assert checks.is_de_novo(hand, cases=cases, quick=False).passed
+    either = checks.is_de_novo(lambda c, m, f: c != "0/0" and (m == "0/0" or f == "0/0"))
+    assert not either.passed and "and, not or" in either.hint
+
+
+def test_is_pathogenic_check_agrees_with_table_5_and_names_the_missing_rule():
+    cases = checks.acmg_cases(n_cases=200, seed=1)
+    assert {_hand_pathogenic(codes) for (codes,) in cases} == {True, False}
+    assert checks.is_pathogenic(_hand_pathogenic, cases=cases, quick=False).passed
+    no_rule_2 = checks.is_pathogenic(lambda codes: _hand_pathogenic(codes, rules=(1, 3)))
+    assert not no_rule_2.passed and "rule ii" in no_rule_2.hint
+    shortcut = checks.is_pathogenic(lambda codes: variants.acmg_classify(codes) == "Pathogenic")
+    assert not shortcut.passed
+
+
+def test_the_right_choices_agree_with_the_data_and_the_rules():
+    evidence = list(checks.CONFLICTING_EVIDENCE)
+    pathogenic = [c for c in evidence if c.startswith("P")]
+    assert not _hand_pathogenic(pathogenic)  # one PS and one PM: Likely pathogenic only
+    assert checks.evidence_class("C", quick=False).passed
+    assert checks.evidence_class.options["C"] == "Uncertain significance"
+    boy = _rows(checks.X_LINKED_FAMILY, "child")
+    assert set(boy["sex"]) == {"male"}
+    assert "DMD" in set(variants.x_linked(variants.damaging(variants.rare(
+        CALLS[CALLS["family_id"] == checks.X_LINKED_FAMILY])))["gene"])  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "right"),
+    [("which_candidate", "B"), ("evidence_class", "C"), ("incidental_finding", "B")],
+)
+def test_interpretation_questions_grade_the_right_choice_and_explain_the_wrong(name, right):
+    question = getattr(checks, name)
+    assert question(right, quick=False).passed
+    for label, reasoning in question.reasoning.items():
+        result = question(label, quick=False)
+        assert not result.passed and reasoning in result.message
+        assert question.options[right] not in result.message
