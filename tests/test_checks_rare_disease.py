@@ -18,9 +18,14 @@ def _rows(family_id: str, role: str) -> pd.DataFrame:
     return CALLS[(CALLS["family_id"] == family_id) & (CALLS["role"] == role)]
 
 
+def _key_list(table: pd.DataFrame) -> list[tuple]:
+    """Each row's variant as (CHROM, POS, ALT)."""
+    return list(zip(table["CHROM"], table["POS"], table["ALT"], strict=True))
+
+
 def _keys(table: pd.DataFrame) -> set[tuple]:
-    carriers = table[table["GT"].isin(CARRIES)]
-    return set(zip(carriers["CHROM"], carriers["POS"], carriers["ALT"], strict=True))
+    """The variants a person carries."""
+    return set(_key_list(table[table["GT"].isin(CARRIES)]))
 
 
 def _hand_de_novo_genes(family_id: str) -> set[str]:
@@ -29,9 +34,7 @@ def _hand_de_novo_genes(family_id: str) -> set[str]:
     damaging = child["consequence"].isin(variants.DAMAGING) & (child["population_af"] <= 0.01)
     new = [
         gene
-        for gene, key, gt in zip(
-            child["gene"], zip(child["CHROM"], child["POS"], child["ALT"]), child["GT"]
-        )
+        for gene, key, gt in zip(child["gene"], _key_list(child), child["GT"], strict=True)
         if gt in CARRIES and key not in parents
     ]
     return set(new) & set(child.loc[damaging, "gene"])
@@ -46,7 +49,9 @@ def _hand_pathogenic(criteria: list[str], rules: tuple[int, ...] = (1, 2, 3)) ->
     rule_1 = pvs >= 1 and (ps >= 1 or pm >= 2 or (pm >= 1 and pp >= 1) or pp >= 2)
     rule_2 = ps >= 2
     rule_3 = ps == 1 and (pm >= 3 or (pm >= 2 and pp >= 2) or (pm >= 1 and pp >= 4))
-    return any(met for rule, met in zip((1, 2, 3), (rule_1, rule_2, rule_3)) if rule in rules)
+    return any(
+        met for rule, met in zip((1, 2, 3), (rule_1, rule_2, rule_3), strict=True) if rule in rules
+    )
 
 
 def test_n_very_rare_counts_her_variants_at_or_below_the_cut_off():
@@ -83,13 +88,8 @@ def test_recessive_gene_is_homozygous_in_the_child_and_carried_by_both_parents()
         & (child["population_af"] <= 0.01)
         & child["consequence"].isin(variants.DAMAGING)
     ]
-    both = {
-        key
-        for key in zip(homozygous["CHROM"], homozygous["POS"], homozygous["ALT"], strict=True)
-        if key in _keys(_rows(family, "mother")) and key in _keys(_rows(family, "father"))
-    }
-    genes = set(homozygous[[k in both for k in zip(homozygous["CHROM"], homozygous["POS"],
-                                                   homozygous["ALT"])]]["gene"])  # fmt: skip
+    parents = _keys(_rows(family, "mother")) & _keys(_rows(family, "father"))
+    genes = set(homozygous[[key in parents for key in _key_list(homozygous)]]["gene"])
     assert len(genes) == 1
     assert checks.recessive_gene(genes.pop()).passed
     assert not checks.recessive_gene("SCN1A").passed
