@@ -27,6 +27,7 @@ from pmcourse.interpretation import Choice
 
 __all__ = [
     "ACMG_CLASSES",
+    "COMPOUND_FAMILY",
     "CONFLICTING_EVIDENCE",
     "PATHOGENIC_CODES",
     "RECESSIVE_FAMILY",
@@ -54,6 +55,9 @@ SCENARIO_FAMILY = "FAM01"
 
 #: The family of the notebook's second "your turn": a homozygous recessive child.
 RECESSIVE_FAMILY = "FAM02"
+
+#: The family of the notebook's compound heterozygous example.
+COMPOUND_FAMILY = "FAM03"
 
 #: The family of the exercise's candidate question: a boy with an X-linked variant.
 X_LINKED_FAMILY = "FAM04"
