@@ -47,6 +47,17 @@ from pmcourse.sequencing import (
     vcf_long,
     write_vcf,
 )
+from pmcourse.variants import (
+    CHILD_PHENOTYPE_COLUMNS,
+    TRIO_COLUMNS,
+    TRIO_SEED,
+    TRIO_VARIANT_COLUMNS,
+    VCF_INFO,
+    make_child_phenotypes,
+    make_trio_variants,
+    make_trios,
+    trio_variants_from_vcf,
+)
 
 __all__ = [
     "DATASETS",
@@ -90,6 +101,8 @@ class Dataset:
     generated_by: str
     rows: str = "one per patient"
     kind: str = "csv"  # "csv", or "vcf": build() gives the calls write_vcf writes
+    vcf_info: dict[str, str] | None = None  # more INFO fields of a VCF, with their descriptions
+    tidy: Callable[[pd.DataFrame], pd.DataFrame] | None = None  # turns vcf_long into build()
 
 
 def _genotype_columns() -> dict[str, str]:
@@ -192,6 +205,50 @@ DATASETS = {
             generated_by="pmcourse.sequencing.write_vcf(call_variants(read_counts), path)",
             rows="one per record and patient",
             kind="vcf",
+        ),
+        Dataset(
+            name="trios",
+            filename="trios.csv",
+            description="Module 3's four families (trios): a child with a suspected genetic "
+            "condition and both parents. The parents are adults of the cohort (cohort.csv), "
+            "the first men and women aged 25 to 45, paired in order; the children are new "
+            "synthetic people numbered from PM-900001, a range no cohort patient has.",
+            build=make_trios,
+            columns=lambda: dict(TRIO_COLUMNS),
+            generated_by="pmcourse.variants.make_trios(cohort)",
+            rows="one per person",
+        ),
+        Dataset(
+            name="child_phenotypes",
+            filename="child_phenotypes.csv",
+            description="The phenotype of each trio's child as Human Phenotype Ontology terms "
+            "(real HPO ids and names, pmcourse/resources/hpo_terms.csv; the children are "
+            "synthetic).",
+            build=make_child_phenotypes,
+            columns=lambda: dict(CHILD_PHENOTYPE_COLUMNS),
+            generated_by="pmcourse.variants.make_child_phenotypes()",
+            rows="one per child and term",
+        ),
+        Dataset(
+            name="trio_variants",
+            filename="trio_variants.vcf.gz",
+            description="Module 3's VCF: every variant the families of trios.csv carry, one "
+            "sample column per person, bgzip-compressed and tabix-indexed. Synthetic: about "
+            "2,500 background variants per family with gnomAD-like allele frequencies "
+            "(Hardy-Weinberg in the parents, Mendel's laws to the child), a few sequencing "
+            "errors that look de novo (low depth), and one planted cause per family. Genes "
+            "and consequences are real names (Sequence Ontology terms), the variants and "
+            "scores invented. Each family was called on its own: a sample has no call ('.') "
+            "at another family's sites, and `load` leaves those out. On the X chromosome a "
+            "man has one copy, written '0' or '1'. `load` gives one row per variant and "
+            "family member (pmcourse.variants.make_trio_variants).",
+            build=lambda: make_trio_variants(seed=TRIO_SEED),
+            columns=lambda: dict(TRIO_VARIANT_COLUMNS),
+            generated_by=f"pmcourse.variants.make_trio_variants(trios, seed={TRIO_SEED})",
+            rows="one per variant and family member",
+            kind="vcf",
+            vcf_info=VCF_INFO,
+            tidy=trio_variants_from_vcf,
         ),
     ]
 }
@@ -318,6 +375,7 @@ def load(name: str, *, data_dir: str | Path | None = None) -> pd.DataFrame:
     folder = Path(data_dir) if data_dir is not None else find_data_dir()
     if dataset.kind == "vcf":
         frame = vcf_long(read_vcf(vcf_path(name, data_dir=folder)))
+        frame = dataset.tidy(frame) if dataset.tidy else frame
     elif folder is None:
         frame = _generated(name).copy()
     else:
@@ -378,7 +436,7 @@ def vcf_path(name: str = "variant_calls", *, data_dir: str | Path | None = None)
 @cache
 def _temporary_vcf(name: str) -> Path:
     path = Path(tempfile.mkdtemp(prefix="pmcourse-")) / _dataset(name).filename
-    return write_vcf(_generated(name), path)
+    return write_vcf(_generated(name), path, info=_dataset(name).vcf_info)
 
 
 def _csv_text(dataset: Dataset, frame: pd.DataFrame) -> str:
@@ -455,7 +513,10 @@ def write_all(out_dir: str | Path) -> list[Path]:
         dataset = DATASETS[name]
         path = out / dataset.filename
         if dataset.kind == "vcf":
-            written += [write_vcf(frame, path), path.with_name(f"{path.name}.tbi")]
+            written += [
+                write_vcf(frame, path, info=dataset.vcf_info),
+                path.with_name(f"{path.name}.tbi"),
+            ]
             continue
         path.write_text(_csv_text(dataset, frame), encoding="utf-8", newline="\n")
         written.append(path)

@@ -655,7 +655,9 @@ def _missing(value) -> bool:
     )
 
 
-def write_vcf(calls: pd.DataFrame, path: str | Path) -> Path:
+def write_vcf(
+    calls: pd.DataFrame, path: str | Path, *, info: dict[str, str] | None = None
+) -> Path:
     """Write genotype calls as a multi-sample VCF 4.2 file (pysam/htslib).
 
     A path ending in ``.vcf.gz`` is bgzip-compressed and gets a tabix index
@@ -676,6 +678,10 @@ def write_vcf(calls: pd.DataFrame, path: str | Path) -> Path:
         empty) are written as '.'.
     path : str or pathlib.Path
         File to write (``.vcf`` or ``.vcf.gz``).
+    info : dict, optional
+        More per-record columns to write as INFO fields, by column name, with
+        the description the header gives each (numbers are written as Integer
+        or Float, the rest as String).
 
     Returns
     -------
@@ -702,7 +708,7 @@ def write_vcf(calls: pd.DataFrame, path: str | Path) -> Path:
             "call_variants() or vcf_long() return."
         )
     path = Path(path)
-    lengths = variant_sites().drop_duplicates("chrom").set_index("chrom")["chrom_length"]
+    lengths = load_table("grch38_contigs").set_index("chrom")["length"]
     unknown = sorted(set(calls["CHROM"]) - set(lengths.index))
     if unknown:
         raise ValueError(f"No GRCh38 length is known for {unknown}; known: {list(lengths.index)}.")
@@ -716,6 +722,9 @@ def write_vcf(calls: pd.DataFrame, path: str | Path) -> Path:
     header.info.add("DP", 1, "Integer", "Reads at this site, all samples together")
     if "GENE" in calls.columns:
         header.info.add("GENE", 1, "String", "Gene the variant lies in")
+    kinds = {"i": "Integer", "f": "Float"}
+    for field, description in (info or {}).items():
+        header.info.add(field, 1, kinds.get(calls[field].dtype.kind, "String"), description)
     for field, (number, kind, description) in _FORMATS.items():
         if field in calls.columns:
             header.formats.add(field, number, kind, description)
@@ -742,6 +751,11 @@ def write_vcf(calls: pd.DataFrame, path: str | Path) -> Path:
                 row.info["DP"] = int(record["DP"].sum())
             if "GENE" in record and not _missing(first["GENE"]):
                 row.info["GENE"] = str(first["GENE"])
+            for field in info or {}:
+                if not _missing(first[field]):
+                    row.info[field] = (
+                        first[field].item() if hasattr(first[field], "item") else first[field]
+                    )
             for call in record.to_dict("records"):
                 sample = row.samples[call["patient_id"]]
                 gt = str(call["GT"])
@@ -865,7 +879,8 @@ def vcf_long(table: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``patient_id`` (the sample), ``CHROM``, ``POS``, ``ID``, ``REF``,
         ``ALT``, ``QUAL``, ``FILTER``, ``GENE`` (when the VCF has INFO GENE),
-        ``GT``, ``DP``, ``GQ``, ``AD``; rows by sample, then in the file's order.
+        any other INFO field but DP, then ``GT``, ``DP``, ``GQ``, ``AD``; rows by sample,
+        then in the file's order.
 
     Examples
     --------
@@ -878,7 +893,8 @@ def vcf_long(table: pd.DataFrame) -> pd.DataFrame:
     samples = table.attrs.get("samples") or [
         column.removesuffix(":GT") for column in table.columns if column.endswith(":GT")
     ]
-    shared = _VCF_COLUMNS + (["GENE"] if "GENE" in table.columns else [])
+    info = [c for c in table.columns if c not in _VCF_COLUMNS and c != "DP" and ":" not in c]
+    shared = _VCF_COLUMNS + info
     parts = []
     for sample in samples:
         part = table[shared].copy()
