@@ -31,7 +31,9 @@ def _keys(table: pd.DataFrame) -> set[tuple]:
 def _hand_de_novo_genes(family_id: str) -> set[str]:
     child = _rows(family_id, "child")
     parents = _keys(_rows(family_id, "mother")) | _keys(_rows(family_id, "father"))
-    damaging = child["consequence"].isin(variants.DAMAGING) & (child["population_af"] <= 0.01)
+    damaging = child["consequence"].isin(variants.DAMAGING_CONSEQUENCES) & (
+        child["population_af"] <= 0.01
+    )
     new = [
         gene
         for gene, key, gt in zip(child["gene"], _key_list(child), child["GT"], strict=True)
@@ -86,7 +88,7 @@ def test_recessive_gene_is_homozygous_in_the_child_and_carried_by_both_parents()
     homozygous = child[
         (child["GT"] == "1/1")
         & (child["population_af"] <= 0.01)
-        & child["consequence"].isin(variants.DAMAGING)
+        & child["consequence"].isin(variants.DAMAGING_CONSEQUENCES)
     ]
     parents = _keys(_rows(family, "mother")) & _keys(_rows(family, "father"))
     genes = set(homozygous[[key in parents for key in _key_list(homozygous)]]["gene"])

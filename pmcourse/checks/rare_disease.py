@@ -51,16 +51,16 @@ __all__ = [
 
 #: The family of the module's story: a girl with seizures since infancy and a
 #: de novo variant (the trios data set of pmcourse.variants).
-SCENARIO_FAMILY = "FAM01"
+SCENARIO_FAMILY = "FAM-01"
 
 #: The family of the notebook's second "your turn": a homozygous recessive child.
-RECESSIVE_FAMILY = "FAM02"
+RECESSIVE_FAMILY = "FAM-03"
 
 #: The family of the notebook's compound heterozygous example.
-COMPOUND_FAMILY = "FAM03"
+COMPOUND_FAMILY = "FAM-02"
 
 #: The family of the exercise's candidate question: a boy with an X-linked variant.
-X_LINKED_FAMILY = "FAM04"
+X_LINKED_FAMILY = "FAM-04"
 
 #: Your turn 4: a truncating variant, absent from gnomAD, that tools predict harmless.
 TRUNCATING_EVIDENCE = ("PVS1", "PM2_Supporting", "BP4")
@@ -326,7 +326,8 @@ def _de_novo_rule(child_gt: str, mother_gt: str, father_gt: str) -> bool:
 def genotype_cases(*family_ids: str) -> list[tuple[str, str, str]]:
     """(child_gt, mother_gt, father_gt) test inputs: each distinct triple in the families.
 
-    A parent without a call at a position counts as ``"0/0"``.
+    Only the positions where all three have a call with two alleles (such as
+    ``"0/1"``); a man's single X (``"1"``) is left out.
 
     Examples
     --------
@@ -335,11 +336,9 @@ def genotype_cases(*family_ids: str) -> list[tuple[str, str, str]]:
     """
     triples: set[tuple[str, str, str]] = set()
     for family_id in family_ids:
-        wide = _family(family_id).pivot_table(
-            index=["CHROM", "POS", "ALT"], columns="role", values="GT", aggfunc="first"
-        )
-        wide = wide.reindex(columns=["child", "mother", "father"]).fillna("0/0")
-        triples |= set(wide.itertuples(index=False, name=None))
+        trio = variants.trio_genotypes(_family(family_id))[["child", "mother", "father"]]
+        diploid = trio.apply(lambda column: column.str.contains("/", na=False)).all(axis=1)
+        triples |= set(trio[diploid].itertuples(index=False, name=None))
     return sorted(triples)
 
 
