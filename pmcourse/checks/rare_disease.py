@@ -15,6 +15,7 @@ row of the wrong table, a strength suffix ignored) without giving the answer.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -90,8 +91,14 @@ def _known_slips(slips: Iterable[tuple[Any, str]], expected: Any) -> list[tuple[
     return [(value, text) for value, text in slips if value != expected]
 
 
+@functools.cache
+def _calls() -> pd.DataFrame:
+    """The trio variants, read once (reading the VCF takes about a second)."""
+    return datasets.load("trio_variants")
+
+
 def _family(family_id: str) -> pd.DataFrame:
-    calls = datasets.load("trio_variants")
+    calls = _calls()
     family = calls[calls["family_id"] == family_id]
     if family.empty:
         known = ", ".join(sorted(set(calls["family_id"])))
