@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from grading_helpers import copy_course, grade, master_answers, with_slip
 
 from pmcourse import datasets, variants
 from pmcourse.checks import rare_disease as checks
@@ -178,3 +179,87 @@ def test_interpretation_questions_grade_the_right_choice_and_explain_the_wrong(n
         result = question(label, quick=False)
         assert not result.passed and reasoning in result.message
         assert question.options[right] not in result.message
+
+
+def test_the_facts_the_text_quotes_are_the_datas():
+    """The notebook's girl and classes, and the exercise's evidence, say what the data hold."""
+    import nbformat
+
+    from pmcourse.modules import module
+
+    def text(path):
+        cells = nbformat.read(path, as_version=4).cells
+        markdown = " ".join(c.source for c in cells if c.cell_type == "markdown")
+        return " ".join(markdown.split())
+
+    trios = datasets.load("trios").set_index(["family_id", "role"])
+    girl = trios.loc[(checks.SCENARIO_FAMILY, "child")]
+    notebook = text(module(3).notebook)
+    assert girl["sex"] == "female"
+    assert f"A {girl['age_years']}-year-old girl" in notebook
+    scn1a = variants.acmg_classify(["PS2", "PM2_Supporting", "PP3", "PP4"])
+    assert f"Our girl's SCN1A variant, {scn1a}, goes in her report" in notebook
+    assert trios.loc[(checks.COMPOUND_FAMILY, "child"), "sex"] == "male"
+    exercise = text(module(3).master)
+    pathogenic = ", ".join(c for c in checks.CONFLICTING_EVIDENCE if c.startswith("P"))
+    benign = ", ".join(c for c in checks.CONFLICTING_EVIDENCE if c.startswith("B"))
+    assert f"{pathogenic} (pathogenic) and {benign} (benign)" in exercise
+
+
+# --------------------------------------------------------------------------
+# Grading round trips: the exercise's master answers and its typical mistakes.
+# --------------------------------------------------------------------------
+
+ASSIGNMENT = "03_rare_disease"
+CODE_CELLS = ["test_is_rare", "test_is_de_novo", "test_is_pathogenic"]
+CHOICE_CELLS = ["test_answer_candidate", "test_answer_class", "test_answer_incidental"]
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    course = copy_course(tmp_path_factory.mktemp("grading_rare_disease"))
+    answers = master_answers(course, ASSIGNMENT)
+    submissions = {
+        "master": answers,
+        "strict": with_slip(answers, "is_rare", "<= max_af", "< max_af"),
+        "no_rule_2": with_slip(
+            answers, "is_pathogenic", "    if n_ps >= 2:\n        return True\n", ""
+        ),
+        "shortcut": {
+            **answers,
+            "is_pathogenic": "def is_pathogenic(criteria):\n"
+            "    return variants.acmg_classify(criteria) == 'Pathogenic'",
+        },
+        "wrong_choices": {
+            **answers,
+            "answer_candidate": 'answer_candidate = "A"',
+            "answer_class": 'answer_class = "B"',
+            "answer_incidental": 'answer_incidental = "C"',
+        },
+    }
+    return grade(course, ASSIGNMENT, submissions)
+
+
+@pytest.mark.slow
+def test_grading_the_masters_answers_earns_every_autograded_point(graded):
+    row = graded.loc["master"]
+    assert (row[CODE_CELLS + CHOICE_CELLS] == 3).all()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("student", "cell"),
+    [("strict", "test_is_rare"), ("no_rule_2", "test_is_pathogenic"),
+     ("shortcut", "test_is_pathogenic")],
+)  # fmt: skip
+def test_grading_a_typical_mistake_loses_only_its_part(graded, student, cell):
+    row = graded.loc[student]
+    assert row[cell] == 0
+    assert (row[[c for c in CODE_CELLS + CHOICE_CELLS if c != cell]] == 3).all()
+
+
+@pytest.mark.slow
+def test_grading_wrong_clinical_choices_lose_only_those_parts(graded):
+    row = graded.loc["wrong_choices"]
+    assert (row[CHOICE_CELLS] == 0).all()
+    assert (row[CODE_CELLS] == 3).all()
