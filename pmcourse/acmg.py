@@ -245,7 +245,7 @@ def acmg_points(criteria: Iterable[str] | str) -> AcmgPoints:
     Parameters
     ----------
     criteria : list of str, or str
-        The criteria met, as :func:`parse_criteria` reads them.
+        As for :func:`acmg_classify`.
 
     Returns
     -------

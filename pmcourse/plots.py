@@ -24,6 +24,7 @@ __all__ = [
     "plot_allele_frequencies",
     "plot_call_accuracy",
     "plot_exposure",
+    "plot_funnel",
     "plot_hardy_weinberg",
     "plot_phenotype_counts",
 ]
@@ -324,3 +325,53 @@ def plot_call_accuracy(
         fontsize="medium",
     )
     return _finished(ax, legend={"fontsize": "small", "loc": "lower right"})
+
+
+def plot_funnel(funnel: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Variants left after each filter, as horizontal bars, the first step on top.
+
+    Parameters
+    ----------
+    funnel : pandas.DataFrame
+        As :func:`pmcourse.variants.filter_funnel` returns: ``step``,
+        ``n_variants``, ``cause_kept``.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Bars in blue while the planted cause is still among the variants, in
+        vermillion (and hatched) once a filter has lost it; each bar labelled
+        with its count.
+
+    Examples
+    --------
+    >>> funnel = pd.DataFrame({"step": ["all variants", "rare"], "n_variants": [2500, 90],
+    ...                        "cause_kept": [True, False]})
+    >>> ax = plot_funnel(funnel)
+    >>> [label.get_text() for label in ax.get_yticklabels()]
+    ['all variants', 'rare']
+    >>> plt.close(ax.figure)
+    """
+    ax = _axes(ax, (6, 3))
+    kept = funnel["cause_kept"].to_numpy(dtype=bool)
+    positions = np.arange(len(funnel))[::-1]
+    bars = ax.barh(
+        positions,
+        funnel["n_variants"],
+        color=np.where(kept, OKABE_ITO[4], OKABE_ITO[5]),
+        hatch=[None if k else "//" for k in kept],
+        edgecolor="black",
+        linewidth=0.5,
+    )
+    ax.bar_label(bars, padding=3)
+    ax.set_yticks(positions, funnel["step"])
+    ax.set_xscale("symlog", linthresh=10)
+    ax.set_xlim(0, max(funnel["n_variants"].max(), 10) * 3)
+    ax.set_xlabel("variants left (log scale)")
+    handles = [
+        plt.Rectangle((0, 0), 1, 1, facecolor=OKABE_ITO[4], label="the cause is still there"),
+        plt.Rectangle((0, 0), 1, 1, facecolor=OKABE_ITO[5], hatch="//", label="the cause is lost"),
+    ]
+    return _finished(ax, legend={"handles": handles, "loc": "lower right"})

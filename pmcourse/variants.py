@@ -19,6 +19,10 @@ The child's phenotype, written as Human Phenotype Ontology terms, then ranks the
 genes left (:func:`rank_genes`); ACMG/AMP criteria classify the best candidate
 (:mod:`pmcourse.acmg`).
 
+The annotations imitate the tools a laboratory uses: population frequencies as
+gnomAD gives them (Karczewski et al. 2020), consequences as Sequence Ontology
+terms (Eilbeck et al. 2005) and a CADD-like PHRED score (Rentzsch et al. 2019).
+
 The trios (:func:`make_trios`) are two adults of the course cohort as parents
 and a new synthetic child numbered from PM-900001, a range no cohort patient
 has. The variants are synthetic, not for clinical use: the genes and the
@@ -49,7 +53,10 @@ __all__ = [
     "acmg_points",
     "compound_heterozygous",
     "damaging",
+    "CONSEQUENCE_SETS",
+    "INHERITANCE_MODELS",
     "de_novo",
+    "filter_funnel",
     "homozygous_recessive",
     "hpo_terms",
     "make_child_phenotypes",
@@ -94,6 +101,14 @@ DAMAGING_CONSEQUENCES = (
     "missense_variant",
 )
 _LOSS_OF_FUNCTION = DAMAGING_CONSEQUENCES[:6]
+#: Named sets of consequences to keep, for the filtering funnel.
+CONSEQUENCE_SETS = {
+    "protein-changing": DAMAGING_CONSEQUENCES,
+    "loss of function only": _LOSS_OF_FUNCTION,
+    "missense only": ("missense_variant",),
+    "synonymous only": ("synonymous_variant",),
+    "all (no consequence filter)": tuple(CONSEQUENCES),
+}
 
 #: The course's families: the child's sex, the gene and the planted cause. The
 #: variants are synthetic; the inheritance column is the answer the filters find.
@@ -383,7 +398,8 @@ def make_trio_variants(
     """
     trios = make_trios() if trios is None else trios
     families = []
-    for number, (family_id, trio) in enumerate(trios.groupby("family_id", sort=True), start=1):
+    for family_id, trio in trios.groupby("family_id", sort=True):
+        number = int(family_id.removeprefix("FAM-"))  # the family's own stream and lane
         rng = np.random.default_rng([seed if seed is not None else 0, number])
         child = trio[trio["role"] == "child"].iloc[0]
         lane = (number - 1) % 4
@@ -517,7 +533,8 @@ def damaging(
     unknown = [term for term in consequences if term not in CONSEQUENCES]
     if unknown:
         raise ValueError(
-            f"{unknown} are not consequence terms of this course's data; "
+            f"{', '.join(map(repr, unknown))}: not consequence terms of this course's data "
+            "(Sequence Ontology terms, such as 'missense_variant'); "
             f"the terms are {', '.join(CONSEQUENCES)}."
         )
     return variants[variants["consequence"].isin(consequences)]
@@ -635,10 +652,11 @@ def homozygous_recessive(variants: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> variants = make_trio_variants()
-    >>> family = variants[variants["family_id"] == "FAM-03"]
-    >>> "GJB2" in set(homozygous_recessive(family)["gene"])
-    True
+    >>> family = make_trio_variants().query("family_id == 'FAM-03'")
+    >>> found = homozygous_recessive(damaging(rare(family)))
+    >>> print(found[["gene", "child", "mother", "father"]].to_string(index=False))
+    gene child mother father
+    GJB2   1/1    0/1    0/1
     """
     trio, copies = _trio_copies(variants)
     diploid = trio["child"].str.contains("/")
@@ -761,3 +779,87 @@ def rank_genes(terms: Iterable[str], genes: Iterable[str] | None = None) -> pd.D
         )
     ranked = pd.DataFrame(rows, columns=["gene", "n_matched", "matched_terms", "score"])
     return ranked.sort_values(["score", "gene"], ascending=[False, True], ignore_index=True)
+
+
+#: The inheritance filters by the name :data:`FAMILIES` gives each model.
+INHERITANCE_MODELS = {
+    "de novo": de_novo,
+    "homozygous recessive": homozygous_recessive,
+    "compound heterozygous": compound_heterozygous,
+    "X-linked": x_linked,
+}
+
+
+def _causal(table: pd.DataFrame) -> pd.Series:
+    """Which rows are a planted cause (by family, gene, consequence and score)."""
+    keys = ["family_id", "gene", "consequence", "cadd_phred"]
+    planted = FAMILIES[keys].assign(_causal=True)
+    return table[keys].merge(planted, how="left")["_causal"].fillna(False).to_numpy()
+
+
+def filter_funnel(
+    variants: pd.DataFrame,
+    family_id: str = "FAM-01",
+    *,
+    max_af: float = 0.01,
+    consequences: Iterable[str] | str = "protein-changing",
+) -> pd.DataFrame:
+    """How many of one family's variants are left after each filter, and whether the cause is.
+
+    The steps: every variant the family carries; those the child carries;
+    :func:`rare` (at most `max_af`); :func:`damaging` (`consequences`); the
+    family's inheritance model (:data:`FAMILIES`).
+
+    Parameters
+    ----------
+    variants : pandas.DataFrame
+        As :func:`make_trio_variants` returns.
+    family_id : str, default "FAM-01"
+        The family.
+    max_af : float, default 0.01
+        Frequency cut-off for :func:`rare`.
+    consequences : str or list of str, default "protein-changing"
+        A name of :data:`CONSEQUENCE_SETS`, or the terms to keep.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per step: ``step``, ``n_variants`` (distinct variants left) and
+        ``cause_kept`` (True while every planted variant is still there).
+
+    Examples
+    --------
+    >>> funnel = filter_funnel(make_trio_variants(), "FAM-03")
+    >>> funnel["step"].tolist()[-1], bool(funnel["cause_kept"].iloc[-1])
+    ('homozygous recessive', True)
+    """
+    if isinstance(consequences, str):
+        if consequences not in CONSEQUENCE_SETS:
+            raise ValueError(
+                f"{consequences!r} is not a named set of consequences; the sets are "
+                f"{', '.join(CONSEQUENCE_SETS)} (or give a list of terms)."
+            )
+        consequences = CONSEQUENCE_SETS[consequences]
+    family = variants[variants["family_id"] == family_id]
+    if family.empty:
+        raise ValueError(
+            f"There is no family {family_id!r}; the families are "
+            f"{', '.join(variants['family_id'].unique())}."
+        )
+    model = FAMILIES.loc[FAMILIES["family_id"] == family_id, "inheritance"].iloc[0]
+    n_causal = (FAMILIES["family_id"] == family_id).sum()
+    carried = family[_alt_copies(family["GT"]) > 0]
+    in_child = family[family["POS"].isin(carried.loc[carried["role"] == "child", "POS"])]
+    frequent = rare(in_child, max_af)
+    steps = {
+        "all variants": carried,
+        "in the child": in_child,
+        f"rare (AF <= {max_af:g})": frequent,
+        "consequence": damaging(frequent, consequences),
+    }
+    steps[model] = INHERITANCE_MODELS[model](steps["consequence"])
+    rows = []
+    for step, table in steps.items():
+        sites = table.drop_duplicates(["CHROM", "POS"])
+        rows.append((step, len(sites), int(_causal(sites).sum()) == n_causal))
+    return pd.DataFrame(rows, columns=["step", "n_variants", "cause_kept"])

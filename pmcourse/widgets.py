@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -33,16 +34,19 @@ from matplotlib.figure import Figure
 
 from pmcourse.exposure import drug_models, simulate_exposure, simulator_phenotypes
 from pmcourse.genetics import simulate_genotype_counts
-from pmcourse.plots import plot_call_accuracy, plot_exposure, plot_hardy_weinberg
+from pmcourse.plots import plot_call_accuracy, plot_exposure, plot_funnel, plot_hardy_weinberg
+from pmcourse.variants import CONSEQUENCE_SETS, FAMILIES, filter_funnel
 
 __all__ = [
     "WIDGET_DEMOS",
     "WidgetDemo",
     "coverage_explorer",
     "exposure_explorer",
+    "funnel_explorer",
     "hardy_weinberg_explorer",
     "update_coverage",
     "update_exposure",
+    "update_funnel",
     "update_hardy_weinberg",
 ]
 
@@ -218,6 +222,67 @@ def coverage_explorer():
     )
 
 
+@cache
+def _trio_variants():
+    from pmcourse.datasets import load  # imported here: the data are read on first use
+
+    return load("trio_variants")
+
+
+def update_funnel(
+    max_af: float = 0.01,
+    consequences: str = "protein-changing",
+    family_id: str = "FAM-01",
+) -> Figure:
+    """The filtering funnel of one family: variants left after each filter.
+
+    Parameters
+    ----------
+    max_af : float, default 0.01
+        Highest population allele frequency kept.
+    consequences : str, default "protein-changing"
+        A named set of consequences (:data:`pmcourse.variants.CONSEQUENCE_SETS`).
+    family_id : str, default "FAM-01"
+        The family, FAM-01 to FAM-04.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        :func:`pmcourse.plots.plot_funnel` of
+        :func:`pmcourse.variants.filter_funnel`; the title says whether the
+        planted cause survives every filter.
+
+    Examples
+    --------
+    >>> figure = update_funnel(0.01, "protein-changing", "FAM-03")
+    >>> figure.axes[0].get_title(loc="left")
+    'FAM-03: the cause survives every filter'
+    >>> plt.close(figure)
+    """
+    funnel = filter_funnel(_trio_variants(), family_id, max_af=max_af, consequences=consequences)
+    ax = plot_funnel(funnel)
+    verdict = "survives every filter" if funnel["cause_kept"].iloc[-1] else "is lost"
+    ax.set_title(f"{family_id}: the cause {verdict}", loc="left")
+    return ax.figure
+
+
+def funnel_explorer():
+    """The filtering funnel: a frequency cut-off, the consequences kept and the family.
+
+    Returns
+    -------
+    ipywidgets.interactive
+        Display it in a notebook (make it the last line of a cell). Moving a
+        control redraws :func:`update_funnel`.
+    """
+    return _explorer(
+        update_funnel,
+        max_af=("Highest population allele frequency", 0.01, 0.0001, 0.1, 0.0001),
+        consequences=("Consequences kept", list(CONSEQUENCE_SETS)),
+        family_id=("Family", list(FAMILIES["family_id"].unique())),
+    )
+
+
 def _explorer(update: Callable[..., Figure], **controls: tuple) -> Any:
     """``ipywidgets.interactive`` over `update`, with one labelled control per argument.
 
@@ -269,5 +334,10 @@ WIDGET_DEMOS: dict[str, WidgetDemo] = {
         update=update_coverage,
         widget=coverage_explorer,
         example={"depth": 30, "error_rate": 0.01},
+    ),
+    "funnel": WidgetDemo(
+        update=update_funnel,
+        widget=funnel_explorer,
+        example={"max_af": 0.01, "consequences": "protein-changing", "family_id": "FAM-01"},
     ),
 }

@@ -111,3 +111,43 @@ def test_coverage_explorer_marks_the_chosen_depth_and_reacts_to_its_sliders():
         "Error rate per base",
     ]
     plt.close("all")
+
+
+def test_funnel_plot_draws_a_bar_per_step_in_okabe_ito_colours():
+    from matplotlib.colors import to_hex
+
+    funnel = pd.DataFrame(
+        {"step": ["all", "rare", "model"], "n_variants": [2500, 80, 0], "cause_kept": [1, 1, 0]}
+    )
+    figure, ax = plt.subplots()
+    assert plots.plot_funnel(funnel, ax=ax) is ax
+    bars = ax.patches[:3]
+    assert [bar.get_width() for bar in bars] == [2500, 80, 0]
+    colours = [to_hex(bar.get_facecolor()).upper() for bar in bars]
+    assert colours[0] == colours[1] != colours[2] and set(colours) <= set(plots.OKABE_ITO)
+    assert bars[2].get_hatch() and not bars[0].get_hatch()  # lost: told without colour too
+    assert [t.get_text() for t in ax.get_yticklabels()] == funnel["step"].tolist()
+    assert bars[0].get_y() > bars[2].get_y()  # the first step on top
+    plt.close(figure)
+
+
+def test_funnel_explorer_reacts_to_its_controls_and_tells_whether_the_cause_survives():
+    from pmcourse import datasets, variants
+
+    kept = widgets.update_funnel(0.01, "protein-changing", "FAM-04")
+    lost = widgets.update_funnel(0.01, "synonymous only", "FAM-04")
+    titles = [figure.axes[0].get_title(loc="left") for figure in (kept, lost)]
+    assert titles == ["FAM-04: the cause survives every filter", "FAM-04: the cause is lost"]
+    funnel = variants.filter_funnel(datasets.load("trio_variants"), "FAM-04", max_af=0.001)
+    shown = widgets.update_funnel(0.001, "protein-changing", "FAM-04").axes[0]
+    assert [bar.get_width() for bar in shown.patches[: len(funnel)]] == funnel[
+        "n_variants"
+    ].tolist()
+    controls = widgets.funnel_explorer().children[:-1]
+    assert [control.description for control in controls] == [
+        "Highest population allele frequency",
+        "Consequences kept",
+        "Family",
+    ]
+    assert list(controls[1].options) == list(variants.CONSEQUENCE_SETS)
+    plt.close("all")
