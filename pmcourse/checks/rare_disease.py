@@ -107,7 +107,8 @@ def _family(family_id: str) -> pd.DataFrame:
 
 
 def _child(family: pd.DataFrame) -> pd.DataFrame:
-    return family[family["role"] == "child"]
+    """The variants the child carries (a genotype with a 1: 0/1, 1/1, or 1 on a boy's X)."""
+    return family[(family["role"] == "child") & family["GT"].str.contains("1")]
 
 
 def _candidates(family_id: str) -> pd.DataFrame:
