@@ -422,7 +422,7 @@ VCF_INFO = {
     "gene": "Gene the variant lies in",
     "consequence": "Predicted consequence, a Sequence Ontology term such as missense_variant",
     "population_af": "Allele frequency in the population (gnomAD-like; 0 when absent)",
-    "cadd_phred": "Computational deleteriousness score (CADD-like PHRED, 0 to 60)",
+    "cadd_phred": "Computational deleteriousness score (CADD-like, on the Phred scale, 0 to 60)",
 }
 #: The columns of :func:`make_trio_variants`.
 TRIO_VARIANT_COLUMNS = {
