@@ -88,3 +88,14 @@ def validate(course: Path, notebook: Path, *, invert: bool = False) -> str:
     args = ["validate", str(notebook)] + (["--invert"] if invert else [])
     # nbgrader validate exits with 0 either way; its verdict is in the output.
     return nbgrader_command(course, *args).stdout
+
+
+def grade_mistakes(folder: Path, assignment: str, mistakes) -> pd.DataFrame:
+    """Grade, in one nbgrader run, the master's answers and the mistakes made from them.
+
+    `mistakes(answers)` returns student -> answers, each a copy of the master's
+    `answers` with a mistake in it; the master's own answers are graded as "master".
+    """
+    course = copy_course(folder)
+    answers = master_answers(course, assignment)
+    return grade(course, assignment, {"master": answers, **mistakes(answers)})

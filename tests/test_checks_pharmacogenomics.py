@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from grading_helpers import copy_course, grade, master_answers, with_slip
+from grading_helpers import grade_mistakes, with_slip
 
 from pmcourse import datasets, pgx
 from pmcourse.checks import pharmacogenomics as checks
@@ -277,31 +277,27 @@ def _hard_coded_answers() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """The master's answers and four kinds of imperfect submission, autograded in one run."""
-    course = copy_course(tmp_path_factory.mktemp("grading_pharmacogenomics"))
-    answers = master_answers(course, ASSIGNMENT)
-    ignores_copies = with_slip(answers, "cyp2d6_activity_score", " * copies", "")
-    shortcut = {
-        **answers,
-        "cyp2c19_phenotype": "def cyp2c19_phenotype(diplotype):\n"
-        "    return pgx.phenotype('CYP2C19', diplotype)",
-        "cyp2d6_activity_score": "def cyp2d6_activity_score(diplotype):\n"
-        "    return pgx.activity_score('CYP2D6', diplotype)",
-    }
-    wrong_choices = {
-        **answers,
-        **{name: f'{name} = "{label}"' for name, label in CHOICES.items()},
-    }
-    return grade(
-        course,
-        ASSIGNMENT,
-        {
-            "master": answers,
-            "ignores_copies": ignores_copies,
-            "hard_coded": {**answers, **_hard_coded_answers()},
-            "shortcut": shortcut,
-            "wrong_choices": wrong_choices,
-        },
+    return grade_mistakes(
+        tmp_path_factory.mktemp("grading_pharmacogenomics"), ASSIGNMENT, _mistakes
     )
+
+
+def _mistakes(answers: dict[str, str]) -> dict[str, dict[str, str]]:
+    return {
+        "ignores_copies": with_slip(answers, "cyp2d6_activity_score", " * copies", ""),
+        "hard_coded": {**answers, **_hard_coded_answers()},
+        "shortcut": {
+            **answers,
+            "cyp2c19_phenotype": "def cyp2c19_phenotype(diplotype):\n"
+            "    return pgx.phenotype('CYP2C19', diplotype)",
+            "cyp2d6_activity_score": "def cyp2d6_activity_score(diplotype):\n"
+            "    return pgx.activity_score('CYP2D6', diplotype)",
+        },
+        "wrong_choices": {
+            **answers,
+            **{name: f'{name} = "{label}"' for name, label in CHOICES.items()},
+        },
+    }
 
 
 @pytest.mark.slow

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from grading_helpers import copy_course, grade, master_answers, with_slip
+from grading_helpers import grade_mistakes, with_slip
 
 from pmcourse import datasets, variants
 from pmcourse.checks import rare_disease as checks
@@ -218,10 +218,11 @@ CHOICE_CELLS = ["test_answer_candidate", "test_answer_class", "test_answer_incid
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    course = copy_course(tmp_path_factory.mktemp("grading_rare_disease"))
-    answers = master_answers(course, ASSIGNMENT)
-    submissions = {
-        "master": answers,
+    return grade_mistakes(tmp_path_factory.mktemp("grading_rare_disease"), ASSIGNMENT, _mistakes)
+
+
+def _mistakes(answers: dict[str, str]) -> dict[str, dict[str, str]]:
+    return {
         "strict": with_slip(answers, "is_rare", "<= max_af", "< max_af"),
         "no_rule_2": with_slip(
             answers, "is_pathogenic", "    if n_ps >= 2:\n        return True\n", ""
@@ -238,7 +239,6 @@ def graded(tmp_path_factory):
             "answer_incidental": 'answer_incidental = "C"',
         },
     }
-    return grade(course, ASSIGNMENT, submissions)
 
 
 @pytest.mark.slow

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 import pytest
-from grading_helpers import copy_course, grade, master_answers, with_slip
+from grading_helpers import grade_mistakes, with_slip
 
 from pmcourse import datasets, sequencing
 from pmcourse.checks import sequencing as checks
@@ -199,10 +199,11 @@ EXAMPLE_CALLS = {(20, 0): "0/0", (11, 9): "0/1", (0, 14): "1/1", (5, 1): "0/0"}
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    course = copy_course(tmp_path_factory.mktemp("grading_sequencing"))
-    answers = master_answers(course, ASSIGNMENT)
-    submissions = {
-        "master": answers,
+    return grade_mistakes(tmp_path_factory.mktemp("grading_sequencing"), ASSIGNMENT, _mistakes)
+
+
+def _mistakes(answers: dict[str, str]) -> dict[str, dict[str, str]]:
+    return {
         "accuracy": with_slip(
             answers, "phred_to_error", "10 ** (-quality / 10)", "1 - 10 ** (-quality / 10)"
         ),
@@ -225,7 +226,6 @@ def graded(tmp_path_factory):
             "answer_low_coverage": 'answer_low_coverage = "A"',
         },
     }
-    return grade(course, ASSIGNMENT, submissions)
 
 
 @pytest.mark.slow
