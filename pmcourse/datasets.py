@@ -222,7 +222,8 @@ DATASETS = {
             name="child_phenotypes",
             filename="child_phenotypes.csv",
             description="The phenotype of each trio's child as Human Phenotype Ontology terms "
-            "(real HPO ids and names, pmcourse/resources/hpo_terms.csv; the children are "
+            "(real HPO ids and names of HPO release 2025-01-16, pmcourse/resources/hpo_terms.csv; "
+            "the children are "
             "synthetic).",
             build=make_child_phenotypes,
             columns=lambda: dict(CHILD_PHENOTYPE_COLUMNS),
