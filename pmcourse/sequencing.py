@@ -30,6 +30,7 @@ data, not for clinical use.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from pathlib import Path
@@ -716,7 +717,8 @@ def write_vcf(
     header.add_line("##source=pmcourse (course genotype caller, binomial error model)")
     header.add_line(f"##comment={SYNTHETIC_COMMENT}")
     header.add_line("##reference=GRCh38")
-    for chrom in _chromosome_order(calls["CHROM"]):
+    chromosomes = _chromosome_order(calls["CHROM"])
+    for chrom in chromosomes:
         header.contigs.add(chrom, length=int(lengths[chrom]), assembly="GRCh38")
     header.filters.add("LowQual", None, None, f"QUAL below {LOW_QUAL}: the variant is uncertain")
     header.info.add("DP", 1, "Integer", "Reads at this site, all samples together")
@@ -728,16 +730,18 @@ def write_vcf(
     for field, (number, kind, description) in _FORMATS.items():
         if field in calls.columns:
             header.formats.add(field, number, kind, description)
-    samples = list(dict.fromkeys(calls["patient_id"]))
-    for sample in samples:
+    for sample in dict.fromkeys(calls["patient_id"]):
         header.add_sample(sample)
-    order = {chrom: k for k, chrom in enumerate(_chromosome_order(calls["CHROM"]))}
+    order = {chrom: k for k, chrom in enumerate(chromosomes)}
     records = calls.assign(_order=calls["CHROM"].map(order)).sort_values(["_order", "POS"])
+    # plain dicts grouped by position: pandas groupby per record made a large VCF slow
+    rows = records.to_dict("records")
     with pysam.VariantFile(
         str(path), "wz" if path.name.endswith(".gz") else "w", header=header
     ) as out:
-        for (_, pos), record in records.groupby(["_order", "POS"], sort=False):
-            first = record.iloc[0]
+        for (_, pos), group in itertools.groupby(rows, key=lambda r: (r["_order"], r["POS"])):
+            record = list(group)
+            first = record[0]
             alts = tuple(str(first["ALT"]).split(","))
             row = out.new_record(
                 contig=first["CHROM"],
@@ -747,16 +751,17 @@ def write_vcf(
                 qual=None if _missing(first["QUAL"]) else float(first["QUAL"]),
                 filter=None if _missing(first["FILTER"]) else str(first["FILTER"]).split(";"),
             )
-            if record["DP"].notna().any():
-                row.info["DP"] = int(record["DP"].sum())
-            if "GENE" in record and not _missing(first["GENE"]):
+            depths = [int(call["DP"]) for call in record if not _missing(call["DP"])]
+            if depths:
+                row.info["DP"] = sum(depths)
+            if "GENE" in first and not _missing(first["GENE"]):
                 row.info["GENE"] = str(first["GENE"])
             for field in info or {}:
                 if not _missing(first[field]):
                     row.info[field] = (
                         first[field].item() if hasattr(first[field], "item") else first[field]
                     )
-            for call in record.to_dict("records"):
+            for call in record:
                 sample = row.samples[call["patient_id"]]
                 gt = str(call["GT"])
                 sample["GT"] = tuple(None if a == "." else int(a) for a in re.split("[/|]", gt))
