@@ -223,8 +223,7 @@ DATASETS = {
             filename="child_phenotypes.csv",
             description="The phenotype of each trio's child as Human Phenotype Ontology terms "
             "(real HPO ids and names of HPO release 2025-01-16, pmcourse/resources/hpo_terms.csv; "
-            "the children are "
-            "synthetic).",
+            "the children are synthetic).",
             build=make_child_phenotypes,
             columns=lambda: dict(CHILD_PHENOTYPE_COLUMNS),
             generated_by="pmcourse.variants.make_child_phenotypes()",

@@ -39,6 +39,7 @@ import pandas as pd
 from pmcourse.acmg import acmg_classify, acmg_points
 from pmcourse.cohort import COURSE_SEED, N_COURSE_PATIENTS, make_cohort
 from pmcourse.reference import load_table
+from pmcourse.sequencing import GENOTYPES
 
 __all__ = [
     "CONSEQUENCES",
@@ -308,7 +309,7 @@ def _planted(family_id: str, rng: np.random.Generator, lane: int) -> pd.DataFram
 
 
 def _genotype_text(copies: np.ndarray, haploid: np.ndarray) -> np.ndarray:
-    diploid = np.array(["0/0", "0/1", "1/1"])[np.minimum(copies, 2)]
+    diploid = np.array(GENOTYPES)[np.minimum(copies, 2)]
     return np.where(haploid, np.array(["0", "1", "1"])[np.minimum(copies, 2)], diploid)
 
 
