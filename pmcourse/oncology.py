@@ -236,7 +236,7 @@ def vaf(alt_reads: Any, depth: Any) -> Any:
     0.3
     >>> vaf(pd.Series([10, 240]), pd.Series([400, 480])).tolist()
     [0.025, 0.5]
-    >>> vaf(3, 0)
+    >>> vaf(3, 0)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     ValueError: A depth of 0 means no read covers the site, so its VAF is unknown; ...
