@@ -28,7 +28,6 @@ from pmcourse.interpretation import Choice
 
 __all__ = [
     "EXERCISE_KM_BIOMARKER",
-    "KM_BIOMARKER",
     "SCENARIO_PATIENT",
     "THERAPY_PATIENT",
     "TMB_HIGH_PATIENT",
@@ -55,20 +54,17 @@ SCENARIO_PATIENT = "PM-000030"
 #: The patient with tumour-only testing and a BRCA variant near VAF 0.5.
 TUMOUR_ONLY_PATIENT = oncology.TUMOUR_ONLY_PATIENT
 
-#: Your turn 3 and part 3 of the exercise: a tumour with many mutations.
-TMB_PATIENT = "PM-000000"
+#: Your turn 3: a colorectal cancer with many mutations (MSI-H, tumour-normal testing).
+TMB_PATIENT = "PM-000118"
 
-#: Your turn 4: a patient whose biomarker has a therapy approved for their tumour.
-THERAPY_PATIENT = "PM-000000"
+#: Your turn 4: a lung cancer with one biomarker, its therapy approved in the EU.
+THERAPY_PATIENT = "PM-000046"
 
-#: Part 3 of the exercise: a TMB-high tumour without a targetable driver.
-TMB_HIGH_PATIENT = "PM-000000"
-
-#: The biomarker of the notebook's Kaplan-Meier curves (your turn 5).
-KM_BIOMARKER = "EGFR"
+#: Part 3 of the exercise: a breast cancer, TMB-high at the cut-off, no targetable driver.
+TMB_HIGH_PATIENT = "PM-000359"
 
 #: The biomarker of the exercise's Kaplan-Meier curves (part 6).
-EXERCISE_KM_BIOMARKER = "ALK"
+EXERCISE_KM_BIOMARKER = "BRAF V600E"
 
 
 def _known_slips(slips: Iterable[tuple[Any, str]], expected: Any) -> list[tuple[Any, str]]:
@@ -231,9 +227,10 @@ def _approved_therapies(patient_id: str) -> pd.DataFrame:
 
 
 def _therapy_answer() -> str:
-    """The one therapy approved for :data:`THERAPY_PATIENT`'s biomarkers and tumour type."""
+    """The one therapy approved in the EU for :data:`THERAPY_PATIENT`'s biomarkers and tumour."""
     matches = _approved_therapies(THERAPY_PATIENT)
-    names = sorted(set(matches.loc[matches["approved_for_tumour"], "therapy"]))
+    approved = matches["approved_for_tumour"] & matches["approved_in_eu"]
+    names = sorted(set(matches.loc[approved, "therapy"]))
     if len(names) != 1:
         raise ValueError(f"{THERAPY_PATIENT} should have one approved therapy, not {names}.")
     return names[0]
@@ -264,15 +261,16 @@ def therapy(answer: Any) -> CheckResult:
     )
 
 
-def _medians(biomarker: str = KM_BIOMARKER) -> pd.DataFrame:
-    """Median PFS with its 95% CI per treatment, for the patients with `biomarker`."""
+def _medians(biomarker: str | None = None) -> pd.DataFrame:
+    """Median PFS with its 95% CI per treatment: every patient, or those with `biomarker`."""
     outcomes = datasets.load("cancer_outcomes")
-    group = outcomes[outcomes["biomarker"] == biomarker]
-    return oncology.median_survival(group, by="treatment").set_index("treatment")
+    if biomarker is not None:
+        outcomes = outcomes[outcomes["biomarker"] == biomarker]
+    return oncology.median_survival(outcomes, by="treatment").set_index("treatment")
 
 
 def median_matched(answer: Any) -> CheckResult:
-    """Check the median PFS of the matched group of :data:`KM_BIOMARKER` (your turn 5).
+    """Check the median PFS of the matched patients of ``cancer_outcomes`` (your turn 5).
 
     Examples
     --------
