@@ -39,6 +39,15 @@ from pmcourse.cohort import (
 from pmcourse.diplotypes import DIPLOTYPE_GENES, DIPLOTYPES_SEED, make_diplotypes
 from pmcourse.genetics import GENOTYPES_SEED, make_genotypes, snp_panel
 from pmcourse.medications import MEDICATION_COLUMNS, MEDICATIONS_SEED, make_medications
+from pmcourse.oncology import (
+    CANCER_OUTCOME_COLUMNS,
+    CANCER_PATIENT_COLUMNS,
+    ONCOLOGY_SEED,
+    TUMOUR_VARIANT_COLUMNS,
+    make_cancer_outcomes,
+    make_cancer_patients,
+    make_tumour_variants,
+)
 from pmcourse.sequencing import (
     READS_SEED,
     call_variants,
@@ -251,6 +260,55 @@ DATASETS = {
             kind="vcf",
             vcf_info=VCF_INFO,
             tidy=trio_variants_from_vcf,
+        ),
+        Dataset(
+            name="cancer_patients",
+            filename="cancer_patients.csv",
+            description="Module 5's cancer sub-cohort: cohort adults (about 45%, a course design, "
+            "not an incidence) with a tumour that had gene-panel sequencing, tumour and blood "
+            "(tumour-normal) or tumour only. Tumour types, stages, purities and panels are drawn "
+            "patient by patient with the shares of pmcourse/resources/oncology_tumour_types.csv. "
+            "PM-000030 (module 4's patient) has a lung adenocarcinoma (NSCLC); PM-000008 had "
+            "tumour-only testing of a breast cancer.",
+            build=lambda: make_cancer_patients(_generated("cohort"), seed=ONCOLOGY_SEED),
+            columns=lambda: dict(CANCER_PATIENT_COLUMNS),
+            generated_by=f"pmcourse.oncology.make_cancer_patients(cohort, seed={ONCOLOGY_SEED})",
+        ),
+        Dataset(
+            name="tumour_variants",
+            filename="tumour_variants.csv",
+            description="The variants the panel found in each cancer patient's tumour, with the "
+            "reads in the tumour and, for tumour-normal testing, in the blood (normal) sample. "
+            "Drivers of the tumour type (pmcourse/resources/oncology_drivers.csv, some BRCA1/2 "
+            "variants germline), TP53 hotspots, common germline polymorphisms and passenger "
+            "mutations; tumour VAFs follow purity, copy number and cancer cell fraction. Genes, "
+            "consequences (Sequence Ontology terms) and the named drivers are real; passengers "
+            "and reads are invented. Read counts are decimals because tumour-only rows have no "
+            "normal reads and amplifications no VAF (empty).",
+            build=lambda: make_tumour_variants(_generated("cancer_patients"), seed=ONCOLOGY_SEED),
+            columns=lambda: dict(TUMOUR_VARIANT_COLUMNS),
+            generated_by=(
+                f"pmcourse.oncology.make_tumour_variants(cancer_patients, seed={ONCOLOGY_SEED})"
+            ),
+            rows="one per variant and patient",
+        ),
+        Dataset(
+            name="cancer_outcomes",
+            filename="cancer_outcomes.csv",
+            description="Progression-free survival of the cancer patients with an actionable "
+            "biomarker, treated with the matched targeted therapy or without it. Times are drawn "
+            "from the medians of each biomarker's pivotal trial "
+            "(pmcourse/resources/oncology_outcomes.csv; FLAURA's 18.9 against 10.2 months where "
+            "there is none), with follow-up ending 6 to 48 months after the start (censoring).",
+            build=lambda: make_cancer_outcomes(
+                _generated("cancer_patients"), _generated("tumour_variants"), seed=ONCOLOGY_SEED
+            ),
+            columns=lambda: dict(CANCER_OUTCOME_COLUMNS),
+            generated_by=(
+                "pmcourse.oncology.make_cancer_outcomes(cancer_patients, tumour_variants, "
+                f"seed={ONCOLOGY_SEED})"
+            ),
+            rows="one per patient with an actionable biomarker",
         ),
     ]
 }
@@ -474,7 +532,8 @@ def _dictionary_text(n_rows: dict[str, int]) -> str:
         "A few patients whose story the notebooks tell (PM-000030) have results that are",
         "written, not drawn: `SCENARIO_GENOTYPES` in `pmcourse.genetics`,",
         "`SCENARIO_DIPLOTYPES` in `pmcourse.diplotypes`, `SCENARIO_MEDICATIONS` in",
-        "`pmcourse.medications` and `SCENARIO_DEPTHS` in `pmcourse.sequencing`.",
+        "`pmcourse.medications`, `SCENARIO_DEPTHS` in `pmcourse.sequencing`, and",
+        "`SCENARIO_PATIENTS` and `SCENARIO_VARIANTS` in `pmcourse.oncology`.",
         "",
     ]
     for dataset in DATASETS.values():
