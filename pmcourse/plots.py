@@ -17,6 +17,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from pmcourse.genetics import hardy_weinberg_test
+from pmcourse.oncology import expected_vaf, kaplan_meier, logrank, vaf, variant_origin
 from pmcourse.sequencing import call_accuracy, error_to_phred
 
 __all__ = [
@@ -26,7 +27,9 @@ __all__ = [
     "plot_exposure",
     "plot_funnel",
     "plot_hardy_weinberg",
+    "plot_kaplan_meier",
     "plot_phenotype_counts",
+    "plot_vaf_purity",
 ]
 
 #: Okabe & Ito's colour-blind-safe palette (black omitted).
@@ -375,3 +378,175 @@ def plot_funnel(funnel: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         plt.Rectangle((0, 0), 1, 1, facecolor=OKABE_ITO[5], hatch="//", label="the cause is lost"),
     ]
     return _finished(ax, legend={"handles": handles, "loc": "lower right"})
+
+
+#: Colour and marker of each variant origin in :func:`plot_vaf_purity`.
+_ORIGIN_STYLE = {
+    "somatic": (OKABE_ITO[4], "o"),
+    "germline": (OKABE_ITO[5], "s"),
+    "unknown": ("#777777", "^"),
+}
+
+
+def plot_vaf_purity(
+    variants: pd.DataFrame | None = None,
+    purity: float | None = None,
+    *,
+    copy_number: int = 2,
+    mutated_copies: int = 1,
+    cancer_cell_fraction: float = 1.0,
+    ax: Axes | None = None,
+) -> Axes:
+    """The VAF a variant should show against tumour purity, with a patient's variants on it.
+
+    Parameters
+    ----------
+    variants : pandas.DataFrame, optional
+        One patient's variants (``tumour_alt_reads``, ``tumour_depth``, and
+        ``normal_alt_reads``/``normal_depth`` for their origin), drawn at
+        `purity`; amplifications (no VAF) are left out.
+    purity : float, optional
+        The patient's tumour purity: a vertical line, and where `variants` sit.
+    copy_number, mutated_copies, cancer_cell_fraction
+        A somatic variant to draw besides the clonal one-of-two-copies line
+        (as :func:`pmcourse.oncology.expected_vaf`); drawn when any differs
+        from the default.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Lines: a clonal somatic variant on one of two copies (VAF = purity /
+        2), the chosen somatic variant, and germline variants on one or both
+        copies (0.5 and 1, whatever the purity, in a region with two copies).
+        Points: the variants, coloured and shaped by their origin (germline,
+        somatic, or unknown without a normal sample).
+
+    Examples
+    --------
+    >>> variants = pd.DataFrame({"tumour_alt_reads": [171, 262], "tumour_depth": [562, 530],
+    ...     "normal_alt_reads": [0, 121], "normal_depth": [248, 244]})
+    >>> ax = plot_vaf_purity(variants, 0.6)
+    >>> [line.get_label() for line in ax.get_lines()][1:3]
+    ['germline, 1 of 2 copies', 'germline, both copies']
+    >>> plt.close(ax.figure)
+    """
+    ax = _axes(ax, (8, 3.5))
+    purities = np.linspace(0.01, 1, 100)
+    ax.plot(
+        purities,
+        expected_vaf(purities),
+        color=OKABE_ITO[4],
+        label="somatic, 1 of 2 copies, CCF 100%",
+    )
+    ax.axhline(0.5, color=OKABE_ITO[5], linestyle="--", label="germline, 1 of 2 copies")
+    ax.axhline(1.0, color=OKABE_ITO[5], linestyle=":", label="germline, both copies")
+    chosen = (copy_number, mutated_copies, cancer_cell_fraction)
+    if chosen != (2, 1, 1.0):
+        curve = expected_vaf(
+            purities,
+            copy_number=copy_number,
+            mutated_copies=mutated_copies,
+            cancer_cell_fraction=cancer_cell_fraction,
+        )
+        ax.plot(
+            purities,
+            curve,
+            color=OKABE_ITO[2],
+            linestyle="-.",
+            label=f"somatic, {mutated_copies} of {copy_number} copies, CCF {cancer_cell_fraction:.0%}",
+        )
+    if purity is not None:
+        ax.axvline(purity, color="#999999", linewidth=0.8)
+    if variants is not None and purity is not None:
+        shown = variants[variants["tumour_depth"].notna()]
+        observed = vaf(shown["tumour_alt_reads"], shown["tumour_depth"])
+        origin = variant_origin(shown)
+        for name, (colour, marker) in _ORIGIN_STYLE.items():
+            these = observed[origin == name]
+            if len(these):
+                ax.scatter(
+                    np.full(len(these), purity),
+                    these,
+                    color=colour,
+                    marker=marker,
+                    edgecolor="black",
+                    linewidth=0.5,
+                    zorder=3,
+                    label=f"{name} variants ({len(these)})",
+                )
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0, 1.05)
+    ax.set_xlabel("tumour purity (share of cancer cells in the sample)")
+    ax.set_ylabel("variant allele fraction (VAF)")
+    legend = {"fontsize": "small", "loc": "upper left", "bbox_to_anchor": (1.01, 1.0)}
+    return _finished(ax, legend=legend)
+
+
+#: Colour and line style of the groups of :func:`plot_kaplan_meier`, in sorted order.
+_KM_STYLES = ((OKABE_ITO[4], "-"), (OKABE_ITO[5], "--"), (OKABE_ITO[2], "-."), (OKABE_ITO[0], ":"))
+
+
+def plot_kaplan_meier(
+    outcomes: pd.DataFrame,
+    by: str = "treatment",
+    *,
+    duration: str = "pfs_months",
+    event: str = "progressed",
+    at_risk: bool = True,
+    ax: Axes | None = None,
+) -> Axes:
+    """Kaplan-Meier curves with their 95% confidence bands, drawn by lifelines.
+
+    Parameters
+    ----------
+    outcomes : pandas.DataFrame
+        One row per patient, such as ``load("cancer_outcomes")``.
+    by, duration, event
+        As for :func:`pmcourse.oncology.kaplan_meier`.
+    at_risk : bool, default True
+        Add lifelines' table of patients at risk (and censored and with an
+        event) under the axis.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One step curve per group (Okabe-Ito colours and distinct line styles),
+        censored patients as ticks, and the log-rank p-value in the title when
+        there are two groups or more.
+
+    Examples
+    --------
+    >>> outcomes = pd.DataFrame({"treatment": ["matched"] * 3 + ["unmatched"] * 3,
+    ...     "pfs_months": [5.0, 12.0, 20.0, 2.0, 4.0, 9.0], "progressed": [1, 0, 1, 1, 1, 1]})
+    >>> ax = plot_kaplan_meier(outcomes, at_risk=False)
+    >>> ax.get_ylabel()
+    'share free of progression'
+    >>> plt.close(ax.figure)
+    """
+    ax = _axes(ax, (6.5, 4.5 if at_risk else 3.5))
+    fitters = kaplan_meier(outcomes, by, duration=duration, event=event)
+    for k, fitter in enumerate(fitters.values()):
+        colour, style = _KM_STYLES[k % len(_KM_STYLES)]
+        fitter.plot_survival_function(
+            ax=ax,
+            ci_show=True,
+            show_censors=True,
+            color=colour,
+            linestyle=style,
+            censor_styles={"marker": "|", "ms": 6},
+        )
+    if at_risk:
+        from lifelines.plotting import add_at_risk_counts
+
+        add_at_risk_counts(*fitters.values(), ax=ax)
+    if len(fitters) > 1:
+        p_value = logrank(outcomes, by, duration=duration, event=event).p_value
+        ax.set_title(f"log-rank test: p = {p_value:.2g}", loc="left", fontsize="medium")
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("months since the start of treatment")
+    ax.set_ylabel("share free of progression")
+    return _finished(ax, legend={"loc": "upper right"})

@@ -34,7 +34,15 @@ from matplotlib.figure import Figure
 
 from pmcourse.exposure import drug_models, simulate_exposure, simulator_phenotypes
 from pmcourse.genetics import simulate_genotype_counts
-from pmcourse.plots import plot_call_accuracy, plot_exposure, plot_funnel, plot_hardy_weinberg
+from pmcourse.oncology import SCENARIO_PATIENTS, expected_vaf
+from pmcourse.plots import (
+    plot_call_accuracy,
+    plot_exposure,
+    plot_funnel,
+    plot_hardy_weinberg,
+    plot_kaplan_meier,
+    plot_vaf_purity,
+)
 from pmcourse.variants import CONSEQUENCE_SETS, FAMILIES, filter_funnel
 
 __all__ = [
@@ -44,10 +52,14 @@ __all__ = [
     "exposure_explorer",
     "funnel_explorer",
     "hardy_weinberg_explorer",
+    "km_explorer",
     "update_coverage",
     "update_exposure",
     "update_funnel",
     "update_hardy_weinberg",
+    "update_km",
+    "update_vaf",
+    "vaf_explorer",
 ]
 
 
@@ -283,6 +295,136 @@ def funnel_explorer():
     )
 
 
+@cache
+def _oncology_data(name: str):
+    from pmcourse.datasets import load  # imported here: the data are read on first use
+
+    return load(name)
+
+
+def update_vaf(
+    purity: float = 0.6,
+    copy_number: int = 2,
+    mutated_copies: int = 1,
+    cancer_cell_fraction: float = 1.0,
+) -> Figure:
+    """The VAF a somatic variant should show for the chosen purity, copies and clonality.
+
+    Parameters
+    ----------
+    purity : float, default 0.6
+        Share of cancer cells in the sample.
+    copy_number : int, default 2
+        Copies of the region in the cancer cells.
+    mutated_copies : int, default 1
+        Copies that carry the variant; more than `copy_number` is impossible,
+        and the title says so instead of drawing.
+    cancer_cell_fraction : float, default 1.0
+        Share of the cancer cells that carry the variant.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        :func:`pmcourse.plots.plot_vaf_purity` with the chosen variant's curve,
+        its expected VAF at `purity` as a point, and PM-000030's variants (at
+        his purity) for comparison; the title gives the expected VAF.
+
+    Examples
+    --------
+    >>> figure = update_vaf(0.67, 3, 1, 0.5)
+    >>> figure.axes[0].get_title(loc="left")
+    'expected VAF 0.125 at purity 0.67'
+    >>> plt.close(figure)
+    """
+    pm30 = SCENARIO_PATIENTS.set_index("patient_id").loc["PM-000030"]
+    variants = _oncology_data("tumour_variants")
+    variants = variants[variants["patient_id"] == "PM-000030"]
+    if mutated_copies > copy_number:
+        ax = plot_vaf_purity(variants, pm30["purity"])
+        title = f"a cell cannot carry the variant on {mutated_copies} of {copy_number} copies"
+    else:
+        ax = plot_vaf_purity(
+            variants,
+            pm30["purity"],
+            copy_number=copy_number,
+            mutated_copies=mutated_copies,
+            cancer_cell_fraction=cancer_cell_fraction,
+        )
+        expected = expected_vaf(
+            purity,
+            copy_number=copy_number,
+            mutated_copies=mutated_copies,
+            cancer_cell_fraction=cancer_cell_fraction,
+        )
+        ax.plot([purity], [expected], "D", color="black", label="the chosen variant", zorder=4)
+        title = f"expected VAF {expected:.3g} at purity {purity:.2f}"
+    ax.set_title(title, loc="left", fontsize="medium")
+    return ax.figure
+
+
+def vaf_explorer():
+    """The VAF explorer: purity, copy number, mutated copies and cancer cell fraction.
+
+    Returns
+    -------
+    ipywidgets.interactive
+        Display it in a notebook (make it the last line of a cell). Moving a
+        slider redraws :func:`update_vaf`.
+    """
+    return _explorer(
+        update_vaf,
+        purity=("Tumour purity", 0.6, 0.05, 1.0, 0.05),
+        copy_number=("Copies in the cancer cells", 2, 1, 6, 1),
+        mutated_copies=("Copies with the variant", 1, 1, 6, 1),
+        cancer_cell_fraction=("Share of cancer cells with it (CCF)", 1.0, 0.05, 1.0, 0.05),
+    )
+
+
+_ALL_BIOMARKERS = "all biomarkers"
+
+
+def update_km(biomarker: str = _ALL_BIOMARKERS) -> Figure:
+    """Kaplan-Meier curves of matched against unmatched treatment for one biomarker.
+
+    Parameters
+    ----------
+    biomarker : str, default "all biomarkers"
+        A biomarker of ``cancer_outcomes``, or all of them together.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        :func:`pmcourse.plots.plot_kaplan_meier` of those patients, with the
+        number of patients in the title.
+
+    Examples
+    --------
+    >>> figure = update_km("EGFR L858R")
+    >>> figure.axes[0].get_title(loc="right").startswith("EGFR L858R:")
+    True
+    >>> plt.close(figure)
+    """
+    outcomes = _oncology_data("cancer_outcomes")
+    if biomarker != _ALL_BIOMARKERS:
+        outcomes = outcomes[outcomes["biomarker"] == biomarker]
+    ax = plot_kaplan_meier(outcomes)
+    ax.set_title(f"{biomarker}: {len(outcomes)} patients", loc="right", fontsize="medium")
+    return ax.figure
+
+
+def km_explorer():
+    """Kaplan-Meier curves by biomarker: choose the biomarker.
+
+    Returns
+    -------
+    ipywidgets.interactive
+        A drop-down list over :func:`update_km`; display it in a notebook
+        (make it the last line of a cell).
+    """
+    biomarkers = sorted(_oncology_data("cancer_outcomes")["biomarker"].unique())
+    return _explorer(update_km, biomarker=("Biomarker", [_ALL_BIOMARKERS, *biomarkers]))
+
+
 def _explorer(update: Callable[..., Figure], **controls: tuple) -> Any:
     """``ipywidgets.interactive`` over `update`, with one labelled control per argument.
 
@@ -339,5 +481,20 @@ WIDGET_DEMOS: dict[str, WidgetDemo] = {
         update=update_funnel,
         widget=funnel_explorer,
         example={"max_af": 0.01, "consequences": "protein-changing", "family_id": "FAM-01"},
+    ),
+    "vaf": WidgetDemo(
+        update=update_vaf,
+        widget=vaf_explorer,
+        example={
+            "purity": 0.6,
+            "copy_number": 2,
+            "mutated_copies": 1,
+            "cancer_cell_fraction": 1.0,
+        },
+    ),
+    "km": WidgetDemo(
+        update=update_km,
+        widget=km_explorer,
+        example={"biomarker": _ALL_BIOMARKERS},
     ),
 }
