@@ -198,8 +198,8 @@ def test_every_problem_of_every_notebook_is_reported_at_once(tmp_path):
     assert lines[0] == "notebooks/09_demo.ipynb, metadata pmcourse: has no title."
     assert lines[1].startswith('notebooks/10_plain.ipynb: has no metadata "pmcourse"')
     assert lines[2].startswith(
-        'notebooks/11_misnamed.ipynb, metadata pmcourse: module 11 with slug "pharmacogenomics" '
-        "must be in notebooks/11_pharmacogenomics.ipynb"
+        f'notebooks/11_misnamed.ipynb, metadata pmcourse: module 11 with slug "{GOOD["slug"]}" '
+        f"must be in notebooks/11_{GOOD['slug']}.ipynb"
     )
     assert len(lines) == 3
 
