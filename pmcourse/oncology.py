@@ -1032,9 +1032,10 @@ _PASSENGER_CONSEQUENCES = {
     "inframe_deletion": 0.03,
 }
 _NON_CODING = ("intron_variant", "3_prime_UTR_variant", "splice_region_variant")
-#: Genes of the synthetic panel that passenger mutations land in (real cancer genes).
+#: Genes of the synthetic panel that passenger mutations land in (real cancer genes; not
+#: BRCA1 or BRCA2, whose truncating variants the module treats as pathogenic drivers).
 PANEL_GENES = (
-    "APC", "ARID1A", "ATM", "BRCA1", "BRCA2", "CDH1", "CDKN2A", "CTNNB1", "ERBB3", "FBXW7",
+    "APC", "ARID1A", "ATM", "CDH1", "CDKN2A", "CTNNB1", "ERBB3", "FBXW7",
     "FGFR1", "FGFR2", "FGFR3", "GATA3", "IDH1", "KEAP1", "KMT2D", "MAP2K1", "MET", "MLH1",
     "MSH2", "MSH6", "NF1", "NOTCH1", "NRAS", "PIK3CA", "PMS2", "POLE", "PTEN", "RB1",
     "RET", "ROS1", "SMAD4", "SPOP", "STK11",
@@ -1110,7 +1111,7 @@ SCENARIO_VARIANTS = pd.DataFrame(
         ("PM-000008", "TP53", "R175H", "p.Arg175His", "missense_variant", "SNV",
          79, 512, _N, _N, 2, 0.0, True),
         ("PM-000008", "PIK3CA", "H1047R", "p.His1047Arg", "missense_variant", "SNV",
-         68, 466, _N, _N, 2, 0.0, False),
+         68, 466, _N, _N, 2, 0.0, True),
         ("PM-000008", "GATA3", "D336=", "p.Asp336=", "synonymous_variant", "SNV",
          74, 530, _N, _N, 2, 0.0, False),
         ("PM-000008", "TP53", "P72R", "p.Pro72Arg", "missense_variant", "SNV",
