@@ -202,10 +202,15 @@ def _check_copies(copy_number: Any, mutated_copies: Any) -> None:
         copy_number,
     )
     _check(
-        (np.asarray(mutated_copies) < 1) | (np.asarray(mutated_copies) > np.asarray(copy_number)),
+        np.asarray(mutated_copies) < 1,
+        "At least one copy must carry the variant; got mutated_copies {value}.",
+        mutated_copies,
+    )
+    _check(
+        np.asarray(mutated_copies) > np.asarray(copy_number),
         "The mutated copies must be between 1 and the copy number: a cell cannot carry the "
-        "variant on more copies than it has. Got mutated_copies={value} with copy_number="
-        f"{copy_number}.",
+        "variant on more copies than it has. Got mutated_copies {value}, more than the copy "
+        "number.",
         mutated_copies,
     )
 
