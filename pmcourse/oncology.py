@@ -630,6 +630,23 @@ def tmb_by_patient(variants: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFra
         One row per patient of `patients`, in its order: ``patient_id``,
         ``n_counted`` (mutations counted), ``panel_size_mb``, ``tmb_per_mb``
         and ``tmb_high``.
+
+    Raises
+    ------
+    ValueError
+        If a patient's panel size is missing or not above 0.
+
+    Examples
+    --------
+    >>> patients = pd.DataFrame({"patient_id": ["PM-000001", "PM-000002"],
+    ...                          "panel_size_mb": [0.8, 1.1]})
+    >>> variants = pd.DataFrame({"patient_id": ["PM-000001"] * 8, "variant_type": "SNV",
+    ...     "consequence": "missense_variant", "driver": False,
+    ...     "normal_alt_reads": 0, "normal_depth": 250})
+    >>> tmb_by_patient(variants, patients)[["patient_id", "tmb_per_mb", "tmb_high"]]
+      patient_id  tmb_per_mb  tmb_high
+    0  PM-000001        10.0      True
+    1  PM-000002         0.0     False
     """
     _need(patients, "patient_id", "panel_size_mb")
     counted = variants[counts_for_tmb(variants)].groupby("patient_id").size()

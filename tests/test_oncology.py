@@ -73,6 +73,8 @@ def test_purity_outside_zero_to_one_is_refused(purity):
 def test_copies_must_fit():
     with pytest.raises(ValueError, match="more copies than it has|between 1 and the copy number"):
         oncology.expected_vaf(0.5, copy_number=2, mutated_copies=3)
+    with pytest.raises(ValueError, match="At least one copy"):
+        oncology.cancer_cell_fraction(0.2, 0.5, mutated_copies=0)
     with pytest.raises(ValueError, match="copy number must be at least 1"):
         oncology.expected_vaf(0.5, copy_number=0)
     with pytest.raises(ValueError, match="between 0 and 1"):
