@@ -202,10 +202,15 @@ def _check_copies(copy_number: Any, mutated_copies: Any) -> None:
         copy_number,
     )
     _check(
-        (np.asarray(mutated_copies) < 1) | (np.asarray(mutated_copies) > np.asarray(copy_number)),
+        np.asarray(mutated_copies) < 1,
+        "At least one copy must carry the variant; got mutated_copies {value}.",
+        mutated_copies,
+    )
+    _check(
+        np.asarray(mutated_copies) > np.asarray(copy_number),
         "The mutated copies must be between 1 and the copy number: a cell cannot carry the "
-        "variant on more copies than it has. Got mutated_copies={value} with copy_number="
-        f"{copy_number}.",
+        "variant on more copies than it has. Got mutated_copies {value}, more than the copy "
+        "number.",
         mutated_copies,
     )
 
@@ -625,6 +630,23 @@ def tmb_by_patient(variants: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFra
         One row per patient of `patients`, in its order: ``patient_id``,
         ``n_counted`` (mutations counted), ``panel_size_mb``, ``tmb_per_mb``
         and ``tmb_high``.
+
+    Raises
+    ------
+    ValueError
+        If a patient's panel size is missing or not above 0.
+
+    Examples
+    --------
+    >>> patients = pd.DataFrame({"patient_id": ["PM-000001", "PM-000002"],
+    ...                          "panel_size_mb": [0.8, 1.1]})
+    >>> variants = pd.DataFrame({"patient_id": ["PM-000001"] * 8, "variant_type": "SNV",
+    ...     "consequence": "missense_variant", "driver": False,
+    ...     "normal_alt_reads": 0, "normal_depth": 250})
+    >>> tmb_by_patient(variants, patients)[["patient_id", "tmb_per_mb", "tmb_high"]]
+      patient_id  tmb_per_mb  tmb_high
+    0  PM-000001        10.0      True
+    1  PM-000002         0.0     False
     """
     _need(patients, "patient_id", "panel_size_mb")
     counted = variants[counts_for_tmb(variants)].groupby("patient_id").size()
@@ -1032,9 +1054,10 @@ _PASSENGER_CONSEQUENCES = {
     "inframe_deletion": 0.03,
 }
 _NON_CODING = ("intron_variant", "3_prime_UTR_variant", "splice_region_variant")
-#: Genes of the synthetic panel that passenger mutations land in (real cancer genes).
+#: Genes of the synthetic panel that passenger mutations land in (real cancer genes; not
+#: BRCA1 or BRCA2, whose truncating variants the module treats as pathogenic drivers).
 PANEL_GENES = (
-    "APC", "ARID1A", "ATM", "BRCA1", "BRCA2", "CDH1", "CDKN2A", "CTNNB1", "ERBB3", "FBXW7",
+    "APC", "ARID1A", "ATM", "CDH1", "CDKN2A", "CTNNB1", "ERBB3", "FBXW7",
     "FGFR1", "FGFR2", "FGFR3", "GATA3", "IDH1", "KEAP1", "KMT2D", "MAP2K1", "MET", "MLH1",
     "MSH2", "MSH6", "NF1", "NOTCH1", "NRAS", "PIK3CA", "PMS2", "POLE", "PTEN", "RB1",
     "RET", "ROS1", "SMAD4", "SPOP", "STK11",
@@ -1110,7 +1133,7 @@ SCENARIO_VARIANTS = pd.DataFrame(
         ("PM-000008", "TP53", "R175H", "p.Arg175His", "missense_variant", "SNV",
          79, 512, _N, _N, 2, 0.0, True),
         ("PM-000008", "PIK3CA", "H1047R", "p.His1047Arg", "missense_variant", "SNV",
-         68, 466, _N, _N, 2, 0.0, False),
+         68, 466, _N, _N, 2, 0.0, True),
         ("PM-000008", "GATA3", "D336=", "p.Asp336=", "synonymous_variant", "SNV",
          74, 530, _N, _N, 2, 0.0, False),
         ("PM-000008", "TP53", "P72R", "p.Pro72Arg", "missense_variant", "SNV",

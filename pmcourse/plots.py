@@ -455,7 +455,8 @@ def plot_vaf_purity(
             curve,
             color=OKABE_ITO[2],
             linestyle="-.",
-            label=f"somatic, {mutated_copies} of {copy_number} copies, CCF {cancer_cell_fraction:.0%}",
+            label=f"somatic, {mutated_copies} of {copy_number} copies, "
+            f"CCF {cancer_cell_fraction:.0%}",
         )
     if purity is not None:
         ax.axvline(purity, color="#999999", linewidth=0.8)
