@@ -453,8 +453,8 @@ eligibility_tmb_high = Choice(
         "C": "The tumour is TMB-high by the FDA's cut-off. Pembrolizumab has a tissue-agnostic "
         "FDA approval for TMB-high tumours but no EU approval for it, so in Denmark the "
         "molecular tumour board would look for a clinical trial or other options.",
-        "D": "A high TMB means that his mutations are germline: refer him to clinical genetics "
-        "instead of treating the tumour.",
+        "D": "A high TMB means that the mutations are germline: refer the patient to clinical "
+        "genetics instead of treating the tumour.",
     },
     correct="C",
     reasoning={
