@@ -20,16 +20,7 @@ PATIENTS = datasets.load("cancer_patients").set_index("patient_id")
 VARIANTS = datasets.load("tumour_variants")
 OUTCOMES = datasets.load("cancer_outcomes")
 THERAPIES = load_table("oncology_therapies")
-CODING = {
-    "missense_variant",
-    "synonymous_variant",
-    "stop_gained",
-    "stop_lost",
-    "start_lost",
-    "frameshift_variant",
-    "inframe_insertion",
-    "inframe_deletion",
-}
+CODING = set(oncology.TMB_CONSEQUENCES)  # the rule list is data; the counting is by hand
 
 
 def _rows(patient_id: str) -> pd.DataFrame:
@@ -103,7 +94,7 @@ def test_therapy_is_the_one_eu_approval_for_the_patients_tumour():
     assert len(rows) == 1 and rows["ema_status"].iloc[0] == "approved"
     assert checks.therapy(rows["therapy"].iloc[0]).passed
     table = checks.therapy(rows)
-    assert not table.passed and "whole table" in table.message
+    assert not table.passed and "a table" in table.message
 
 
 def test_median_matched_agrees_with_lifelines():

@@ -97,18 +97,23 @@ def _variants_of(patient_id: str) -> pd.DataFrame:
     return rows.assign(origin=oncology.variant_origin(rows))
 
 
-def _text_check(
-    answer: Any, expected: str, *, name: str, hint: str, slips: list[tuple[Any, str]]
+def _value(
+    answer: Any,
+    expected: Any,
+    *,
+    name: str,
+    hint: str,
+    slips: Iterable[tuple[Any, str]],
+    tolerance: float = 1e-6,
 ) -> CheckResult:
-    if isinstance(answer, pd.DataFrame | pd.Series):
-        return CheckResult(
-            name,
-            False,
-            "A name is expected, but your answer is a whole table.",
-            hint="Read the name off the table and write it in quotation marks.",
-        )
+    """check_value with the known slips that differ from the right answer."""
     return check_value(
-        answer, expected, name=name, hint=hint, common_mistakes=_known_slips(slips, expected)
+        answer,
+        expected,
+        name=name,
+        hint=hint,
+        tolerance=tolerance,
+        common_mistakes=_known_slips(slips, expected),
     )
 
 
@@ -138,13 +143,13 @@ def n_somatic(answer: Any) -> CheckResult:
         (int(his["driver"].sum()), "That counts the drivers. Somatic passengers count too: "
          "use the origin column."),
     ]  # fmt: skip
-    return check_value(
+    return _value(
         answer,
         expected,
         name="n_somatic",
         hint='Write (his_variants["origin"] == "somatic").sum().',
+        slips=slips,
         tolerance=0,
-        common_mistakes=_known_slips(slips, expected),
     )
 
 
@@ -170,13 +175,13 @@ def vaf_four_copies(answer: Any) -> CheckResult:
         (0.25, "A quarter of the copies in the cancer cells, but a sample is not only cancer "
          "cells: the purity matters."),
     ]  # fmt: skip
-    return check_value(
+    return _value(
         answer,
         expected,
         name="vaf_four_copies",
         hint='Write oncology.expected_vaf(his["purity"], copy_number=4).',
+        slips=slips,
         tolerance=1e-3,
-        common_mistakes=_known_slips(slips, expected),
     )
 
 
@@ -206,13 +211,13 @@ def tmb_patient(answer: Any) -> CheckResult:
         (len(rows), "That is the number of rows. Use oncology.tumour_mutational_burden(rows, "
          "panel)."),
     ]  # fmt: skip
-    return check_value(
+    return _value(
         answer,
         expected,
         name="tmb_patient",
         hint="Write oncology.tumour_mutational_burden(rows, panel).",
+        slips=slips,
         tolerance=1e-6,
-        common_mistakes=_known_slips(slips, expected),
     )
 
 
@@ -251,7 +256,7 @@ def therapy(answer: Any) -> CheckResult:
          "approved_for_tumour True.")
         for name in matches.loc[~matches["approved_for_tumour"], "therapy"]
     ]  # fmt: skip
-    return _text_check(
+    return _value(
         answer,
         expected,
         name="therapy",
@@ -289,13 +294,13 @@ def median_matched(answer: Any) -> CheckResult:
         (float(medians.loc["matched", "ci_upper"]), "That is the upper end of the confidence "
          "interval; the median is its own column."),
     ]  # fmt: skip
-    return check_value(
+    return _value(
         answer,
         expected,
         name="median_matched",
         hint="Read the median_months column in the row of the matched group.",
+        slips=slips,
         tolerance=0.06 / expected,  # a median rounded to one decimal passes
-        common_mistakes=_known_slips(slips, expected),
     )
 
 
