@@ -695,6 +695,21 @@ def _biomarker_rules() -> pd.DataFrame:
     return rules.drop_duplicates().reset_index(drop=True)
 
 
+def _variant_biomarkers(variants: pd.DataFrame) -> pd.Series:
+    """The biomarker each variant is (in the therapy table's words), or NaN; one row each."""
+    rules = _biomarker_rules()
+    exact = rules[rules["alteration"] != "pathogenic variant"]
+    any_driver = rules[rules["alteration"] == "pathogenic variant"].set_index("gene")["biomarker"]
+    keys = pd.MultiIndex.from_frame(variants[["gene", "alteration"]])
+    named = pd.Series(
+        exact.set_index(["gene", "alteration"])["biomarker"].reindex(keys).to_numpy(),
+        index=variants.index,
+        dtype=object,
+    )
+    truncating = variants["gene"].map(any_driver).where(variants["driver"].astype(bool))
+    return named.fillna(truncating)
+
+
 def biomarkers(
     patient_variants: pd.DataFrame,
     *,
@@ -735,15 +750,7 @@ def biomarkers(
     _need(patient_variants, "gene", "alteration", "driver")
     if msi_status not in (None, "MSI-H", "MSS"):
         raise ValueError(f"msi_status is 'MSI-H' or 'MSS' (or None); got {msi_status!r}.")
-    found = set()
-    for rule in _biomarker_rules().itertuples(index=False):
-        in_gene = patient_variants[patient_variants["gene"] == rule.gene]
-        if rule.alteration == "pathogenic variant":
-            hit = in_gene["driver"].astype(bool).any()
-        else:
-            hit = (in_gene["alteration"] == rule.alteration).any()
-        if hit:
-            found.add(rule.biomarker)
+    found = set(_variant_biomarkers(patient_variants).dropna())
     if msi_status == "MSI-H":
         found.add("MSI-H")
     if tmb is not None and is_tmb_high(tmb):
@@ -1388,6 +1395,7 @@ def make_tumour_variants(
     return variants
 
 
+@cache
 def _approved(biomarker: str, tumour_type: str) -> bool:
     """Whether a therapy for `biomarker` is approved (FDA or EU) for `tumour_type`."""
     rows = _therapies()[_therapies()["biomarker"] == biomarker]
@@ -1441,18 +1449,18 @@ def make_cancer_outcomes(
     trials = load_table("oncology_outcomes").set_index(["biomarker", "tumour_type"])
     ids = patients["patient_id"].astype(str).to_numpy()
     draws = patient_draws(ids, 3, seed=seed, layer="cancer_outcomes")
-    by_patient = dict(tuple(variants.groupby("patient_id", sort=False)))
+    tmb_high = tmb_by_patient(variants, patients).set_index("patient_id")["tmb_high"]
+    marked = variants.assign(biomarker=_variant_biomarkers(variants)).dropna(subset="biomarker")
+    by_patient = marked.groupby("patient_id")["biomarker"].agg(set)
+    order = list(_therapies()["biomarker"].drop_duplicates())
     rows = []
     for patient, draw in zip(patients.itertuples(index=False), draws, strict=True):
         if patient.patient_id in set(SCENARIO_PATIENTS["patient_id"]):
             continue
-        own = by_patient.get(patient.patient_id, variants.head(0))
-        tmb = tumour_mutational_burden(own, patient.panel_size_mb)
-        found = [
-            b
-            for b in biomarkers(own, msi_status=patient.msi_status, tmb=tmb)
-            if _approved(b, patient.tumour_type)
-        ]
+        own = set(by_patient.get(patient.patient_id, set()))
+        own |= {"MSI-H"} if patient.msi_status == "MSI-H" else set()
+        own |= {"TMB-high"} if tmb_high[patient.patient_id] else set()
+        found = [b for b in order if b in own and _approved(b, patient.tumour_type)]
         if not found:
             continue
         key = (found[0], patient.tumour_type)
