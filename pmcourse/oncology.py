@@ -707,7 +707,7 @@ def _variant_biomarkers(variants: pd.DataFrame) -> pd.Series:
         dtype=object,
     )
     truncating = variants["gene"].map(any_driver).where(variants["driver"].astype(bool))
-    return named.fillna(truncating)
+    return named.where(named.notna(), truncating)
 
 
 def biomarkers(
