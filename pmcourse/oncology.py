@@ -32,6 +32,7 @@ with a lung adenocarcinoma; his results are written, not drawn
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from functools import cache
 from typing import Any
@@ -1007,6 +1008,13 @@ def cox_hazard_ratio(
         ``hazard_ratio``, ``ci_lower``, ``ci_upper`` (95%) and ``p_value``;
         its name is the group compared with `reference`.
 
+    Raises
+    ------
+    ValueError
+        If `by` does not have two groups, one of them `reference`, or the
+        model cannot be fitted (too few patients or events: lifelines warns
+        of complete separation).
+
     Examples
     --------
     >>> outcomes = pd.DataFrame({"treatment": ["matched"] * 4 + ["unmatched"] * 4,
@@ -1017,6 +1025,7 @@ def cox_hazard_ratio(
     ('matched', True)
     """
     from lifelines import CoxPHFitter
+    from lifelines.exceptions import ConvergenceWarning
 
     groups = list(_groups(outcomes, by, duration, event))
     if len(groups) != 2 or reference not in groups:
@@ -1032,7 +1041,16 @@ def cox_hazard_ratio(
             other: (outcomes[by].astype(str) == other).to_numpy(int),
         }
     )
-    summary = CoxPHFitter().fit(data, "time", "event").summary.loc[other]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        try:
+            summary = CoxPHFitter().fit(data, "time", "event").summary.loc[other]
+        except ConvergenceWarning:
+            raise ValueError(
+                f"Too few patients or events to estimate a hazard ratio: {len(data)} patients, "
+                f"{data['event'].sum()} events, and the groups separate (almost) completely. "
+                "Pool more patients (several biomarkers together, say)."
+            ) from None
     return pd.Series(
         {
             "hazard_ratio": summary["exp(coef)"],
