@@ -118,9 +118,9 @@ COMMON_POPULATION_AF = 0.01
 CANCER_PATIENT_COLUMNS = {
     "patient_id": "synthetic patient identifier (a cohort adult)",
     "sex": "female or male (from the cohort)",
-    "age_years": "age at diagnosis, years",
+    "age_years": "age, years (as in the cohort)",
     "tumour_type": "primary tumour: NSCLC (non-small cell lung cancer), colorectal, breast, "
-    "melanoma, ovarian, prostate, endometrial, pancreatic",
+    "melanoma, ovarian, prostate or endometrial",
     "stage": "stage at diagnosis, I to IV",
     "purity": "share of cancer cells in the sequenced tumour sample, 0 to 1 (pathologist's "
     "estimate)",
