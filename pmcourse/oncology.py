@@ -32,6 +32,7 @@ with a lung adenocarcinoma; his results are written, not drawn
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from functools import cache
 from typing import Any
@@ -117,9 +118,9 @@ COMMON_POPULATION_AF = 0.01
 CANCER_PATIENT_COLUMNS = {
     "patient_id": "synthetic patient identifier (a cohort adult)",
     "sex": "female or male (from the cohort)",
-    "age_years": "age at diagnosis, years",
+    "age_years": "age, years (as in the cohort)",
     "tumour_type": "primary tumour: NSCLC (non-small cell lung cancer), colorectal, breast, "
-    "melanoma, ovarian, prostate, endometrial, pancreatic",
+    "melanoma, ovarian, prostate or endometrial",
     "stage": "stage at diagnosis, I to IV",
     "purity": "share of cancer cells in the sequenced tumour sample, 0 to 1 (pathologist's "
     "estimate)",
@@ -695,6 +696,21 @@ def _biomarker_rules() -> pd.DataFrame:
     return rules.drop_duplicates().reset_index(drop=True)
 
 
+def _variant_biomarkers(variants: pd.DataFrame) -> pd.Series:
+    """The biomarker each variant is (in the therapy table's words), or NaN; one row each."""
+    rules = _biomarker_rules()
+    exact = rules[rules["alteration"] != "pathogenic variant"]
+    any_driver = rules[rules["alteration"] == "pathogenic variant"].set_index("gene")["biomarker"]
+    keys = pd.MultiIndex.from_frame(variants[["gene", "alteration"]])
+    named = pd.Series(
+        exact.set_index(["gene", "alteration"])["biomarker"].reindex(keys).to_numpy(),
+        index=variants.index,
+        dtype=object,
+    )
+    truncating = variants["gene"].map(any_driver).where(variants["driver"].astype(bool))
+    return named.where(named.notna(), truncating)
+
+
 def biomarkers(
     patient_variants: pd.DataFrame,
     *,
@@ -735,15 +751,7 @@ def biomarkers(
     _need(patient_variants, "gene", "alteration", "driver")
     if msi_status not in (None, "MSI-H", "MSS"):
         raise ValueError(f"msi_status is 'MSI-H' or 'MSS' (or None); got {msi_status!r}.")
-    found = set()
-    for rule in _biomarker_rules().itertuples(index=False):
-        in_gene = patient_variants[patient_variants["gene"] == rule.gene]
-        if rule.alteration == "pathogenic variant":
-            hit = in_gene["driver"].astype(bool).any()
-        else:
-            hit = (in_gene["alteration"] == rule.alteration).any()
-        if hit:
-            found.add(rule.biomarker)
+    found = set(_variant_biomarkers(patient_variants).dropna())
     if msi_status == "MSI-H":
         found.add("MSI-H")
     if tmb is not None and is_tmb_high(tmb):
@@ -1000,6 +1008,13 @@ def cox_hazard_ratio(
         ``hazard_ratio``, ``ci_lower``, ``ci_upper`` (95%) and ``p_value``;
         its name is the group compared with `reference`.
 
+    Raises
+    ------
+    ValueError
+        If `by` does not have two groups, one of them `reference`, or the
+        model cannot be fitted (too few patients or events: lifelines warns
+        of complete separation).
+
     Examples
     --------
     >>> outcomes = pd.DataFrame({"treatment": ["matched"] * 4 + ["unmatched"] * 4,
@@ -1010,6 +1025,7 @@ def cox_hazard_ratio(
     ('matched', True)
     """
     from lifelines import CoxPHFitter
+    from lifelines.exceptions import ConvergenceWarning
 
     groups = list(_groups(outcomes, by, duration, event))
     if len(groups) != 2 or reference not in groups:
@@ -1025,7 +1041,16 @@ def cox_hazard_ratio(
             other: (outcomes[by].astype(str) == other).to_numpy(int),
         }
     )
-    summary = CoxPHFitter().fit(data, "time", "event").summary.loc[other]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        try:
+            summary = CoxPHFitter().fit(data, "time", "event").summary.loc[other]
+        except ConvergenceWarning:
+            raise ValueError(
+                f"Too few patients or events to estimate a hazard ratio: {len(data)} patients, "
+                f"{data['event'].sum()} events, and the groups separate (almost) completely. "
+                "Pool more patients (several biomarkers together, say)."
+            ) from None
     return pd.Series(
         {
             "hazard_ratio": summary["exp(coef)"],
@@ -1388,6 +1413,7 @@ def make_tumour_variants(
     return variants
 
 
+@cache
 def _approved(biomarker: str, tumour_type: str) -> bool:
     """Whether a therapy for `biomarker` is approved (FDA or EU) for `tumour_type`."""
     rows = _therapies()[_therapies()["biomarker"] == biomarker]
@@ -1441,18 +1467,18 @@ def make_cancer_outcomes(
     trials = load_table("oncology_outcomes").set_index(["biomarker", "tumour_type"])
     ids = patients["patient_id"].astype(str).to_numpy()
     draws = patient_draws(ids, 3, seed=seed, layer="cancer_outcomes")
-    by_patient = dict(tuple(variants.groupby("patient_id", sort=False)))
+    tmb_high = tmb_by_patient(variants, patients).set_index("patient_id")["tmb_high"]
+    marked = variants.assign(biomarker=_variant_biomarkers(variants)).dropna(subset="biomarker")
+    by_patient = marked.groupby("patient_id")["biomarker"].agg(set)
+    order = list(_therapies()["biomarker"].drop_duplicates())
     rows = []
     for patient, draw in zip(patients.itertuples(index=False), draws, strict=True):
         if patient.patient_id in set(SCENARIO_PATIENTS["patient_id"]):
             continue
-        own = by_patient.get(patient.patient_id, variants.head(0))
-        tmb = tumour_mutational_burden(own, patient.panel_size_mb)
-        found = [
-            b
-            for b in biomarkers(own, msi_status=patient.msi_status, tmb=tmb)
-            if _approved(b, patient.tumour_type)
-        ]
+        own = set(by_patient.get(patient.patient_id, set()))
+        own |= {"MSI-H"} if patient.msi_status == "MSI-H" else set()
+        own |= {"TMB-high"} if tmb_high[patient.patient_id] else set()
+        found = [b for b in order if b in own and _approved(b, patient.tumour_type)]
         if not found:
             continue
         key = (found[0], patient.tumour_type)

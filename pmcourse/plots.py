@@ -29,6 +29,7 @@ __all__ = [
     "plot_hardy_weinberg",
     "plot_kaplan_meier",
     "plot_phenotype_counts",
+    "plot_survival_curves",
     "plot_vaf_purity",
 ]
 
@@ -528,9 +529,49 @@ def plot_kaplan_meier(
     'share free of progression'
     >>> plt.close(ax.figure)
     """
+    curves = kaplan_meier(outcomes, by, duration=duration, event=event)
+    p_value = logrank(outcomes, by, duration=duration, event=event).p_value
+    return plot_survival_curves(
+        curves, p_value=p_value if len(curves) > 1 else None, at_risk=at_risk, ax=ax
+    )
+
+
+def plot_survival_curves(
+    curves: Mapping[str, Any],
+    *,
+    p_value: float | None = None,
+    at_risk: bool = True,
+    ax: Axes | None = None,
+) -> Axes:
+    """Fitted Kaplan-Meier curves (lifelines), as :func:`plot_kaplan_meier` draws them.
+
+    Parameters
+    ----------
+    curves : mapping of str to lifelines.KaplanMeierFitter
+        Fitted curves by group, such as :func:`pmcourse.oncology.kaplan_meier` returns.
+    p_value : float, optional
+        A test's p-value to put in the title.
+    at_risk : bool, default True
+        Add lifelines' table of patients at risk under the axis.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from pmcourse.oncology import kaplan_meier
+    >>> outcomes = pd.DataFrame({"treatment": ["matched"] * 3 + ["unmatched"] * 3,
+    ...     "pfs_months": [5.0, 12.0, 20.0, 2.0, 4.0, 9.0], "progressed": [1, 0, 1, 1, 1, 1]})
+    >>> ax = plot_survival_curves(kaplan_meier(outcomes), p_value=0.11, at_risk=False)
+    >>> ax.get_title(loc="left")
+    'log-rank test: p = 0.11'
+    >>> plt.close(ax.figure)
+    """
     ax = _axes(ax, (6.5, 4.5 if at_risk else 3.5))
-    fitters = kaplan_meier(outcomes, by, duration=duration, event=event)
-    for k, fitter in enumerate(fitters.values()):
+    for k, fitter in enumerate(curves.values()):
         colour, style = _KM_STYLES[k % len(_KM_STYLES)]
         fitter.plot_survival_function(
             ax=ax,
@@ -543,9 +584,8 @@ def plot_kaplan_meier(
     if at_risk:
         from lifelines.plotting import add_at_risk_counts
 
-        add_at_risk_counts(*fitters.values(), ax=ax)
-    if len(fitters) > 1:
-        p_value = logrank(outcomes, by, duration=duration, event=event).p_value
+        add_at_risk_counts(*curves.values(), ax=ax)
+    if p_value is not None:
         ax.set_title(f"log-rank test: p = {p_value:.2g}", loc="left", fontsize="medium")
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("months since the start of treatment")

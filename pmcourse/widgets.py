@@ -34,13 +34,13 @@ from matplotlib.figure import Figure
 
 from pmcourse.exposure import drug_models, simulate_exposure, simulator_phenotypes
 from pmcourse.genetics import simulate_genotype_counts
-from pmcourse.oncology import SCENARIO_PATIENTS, expected_vaf
+from pmcourse.oncology import SCENARIO_PATIENTS, expected_vaf, kaplan_meier, logrank
 from pmcourse.plots import (
     plot_call_accuracy,
     plot_exposure,
     plot_funnel,
     plot_hardy_weinberg,
-    plot_kaplan_meier,
+    plot_survival_curves,
     plot_vaf_purity,
 )
 from pmcourse.variants import CONSEQUENCE_SETS, FAMILIES, filter_funnel
@@ -394,8 +394,9 @@ def update_km(biomarker: str = _ALL_BIOMARKERS) -> Figure:
     Returns
     -------
     matplotlib.figure.Figure
-        :func:`pmcourse.plots.plot_kaplan_meier` of those patients, with the
-        number of patients in the title.
+        The curves of :func:`pmcourse.plots.plot_kaplan_meier` for those
+        patients (without the at-risk table), with the log-rank p-value and
+        the number of patients in the title.
 
     Examples
     --------
@@ -404,12 +405,21 @@ def update_km(biomarker: str = _ALL_BIOMARKERS) -> Figure:
     True
     >>> plt.close(figure)
     """
+    curves, p_value, n_patients = _km_curves(biomarker)
+    ax = plot_survival_curves(curves, p_value=p_value, at_risk=False)
+    ax.set_title(f"{biomarker}: {n_patients} patients", loc="right", fontsize="medium")
+    return ax.figure
+
+
+@cache
+def _km_curves(biomarker: str) -> tuple[dict, float | None, int]:
+    """Fitted curves, log-rank p-value and patients of one biomarker, fitted once per session."""
     outcomes = _oncology_data("cancer_outcomes")
     if biomarker != _ALL_BIOMARKERS:
         outcomes = outcomes[outcomes["biomarker"] == biomarker]
-    ax = plot_kaplan_meier(outcomes)
-    ax.set_title(f"{biomarker}: {len(outcomes)} patients", loc="right", fontsize="medium")
-    return ax.figure
+    curves = kaplan_meier(outcomes)
+    p_value = logrank(outcomes).p_value if len(curves) > 1 else None
+    return curves, p_value, len(outcomes)
 
 
 def km_explorer():

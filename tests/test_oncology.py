@@ -380,6 +380,9 @@ def test_cox_hazard_ratio_matches_lifelines(tiny):
     assert result["p_value"] == pytest.approx(own["p"])
     with pytest.raises(ValueError, match="two groups"):
         oncology.cox_hazard_ratio(tiny, reference="placebo")
+    separated = tiny.assign(progressed=[0, 0, 0, 0, 1, 1, 1, 1])
+    with pytest.raises(ValueError, match="Too few patients or events"):
+        oncology.cox_hazard_ratio(separated)
 
 
 def test_survival_refuses_tables_it_cannot_use(tiny):
