@@ -268,7 +268,7 @@ DATASETS = {
             "not an incidence) with a tumour that had gene-panel sequencing, tumour and blood "
             "(tumour-normal) or tumour only. Tumour types, stages, purities and panels are drawn "
             "patient by patient with the shares of pmcourse/resources/oncology_tumour_types.csv. "
-            "PM-000030 (module 4's patient) has a lung adenocarcinoma (NSCLC); PM-000008 had "
+            "PM-000030 (module 4's patient) has a lung adenocarcinoma (NSCLC); PM-000021 had "
             "tumour-only testing of a breast cancer.",
             build=lambda: make_cancer_patients(_generated("cohort"), seed=ONCOLOGY_SEED),
             columns=lambda: dict(CANCER_PATIENT_COLUMNS),

@@ -50,6 +50,7 @@ from pmcourse.cohort import (
 from pmcourse.reference import load_table, lookup
 
 __all__ = [
+    "CANCER_FREE_PATIENTS",
     "CANCER_OUTCOME_COLUMNS",
     "CANCER_PATIENT_COLUMNS",
     "COMMON_POPULATION_AF",
@@ -1107,15 +1108,19 @@ _AMINO_ACIDS = {
 SCENARIO_PATIENTS = pd.DataFrame(
     [
         ("PM-000030", "NSCLC", "IV", 0.6, "tumour-normal", 1.1, "MSS"),
-        ("PM-000008", "breast", "IV", 0.3, "tumour-only", 1.1, "MSS"),
+        ("PM-000021", "breast", "IV", 0.3, "tumour-only", 1.1, "MSS"),
     ],
     columns=["patient_id", "tumour_type", "stage", "purity", "testing", "panel_size_mb",
              "msi_status"],
 )  # fmt: skip
 
+#: Patients whose story another module tells without a cancer: never drawn here.
+#: PM-000008 is module 6's prevention-clinic patient (``risk.STORY_PATIENT``).
+CANCER_FREE_PATIENTS = ("PM-000008",)
+
 #: The tumour-only patient whose BRCA1 variant may be germline (the exercise's case):
-#: a woman of 52 with a metastatic breast cancer of purity 0.3.
-TUMOUR_ONLY_PATIENT = "PM-000008"
+#: a woman of 51 with a metastatic breast cancer of purity 0.3.
+TUMOUR_ONLY_PATIENT = "PM-000021"
 
 _V = (
     "patient_id", "gene", "alteration", "hgvs_p", "consequence", "variant_type",
@@ -1151,17 +1156,17 @@ SCENARIO_VARIANTS = pd.DataFrame(
          152, 508, 0, 247, 2, 0.0, False),
         ("PM-000030", "STK11", "intronic", _N, "intron_variant", "SNV",
          141, 497, 0, 233, 2, 0.0, False),
-        # PM-000008: breast, purity 0.3, tumour-only. BRCA1 c.5266dup at about 0.5: a clonal
+        # PM-000021: breast, purity 0.3, tumour-only. BRCA1 c.5266dup at about 0.5: a clonal
         # somatic variant would show about 0.3 / 2 = 0.15. Germline not excluded.
-        ("PM-000008", "BRCA1", "Q1756fs", "p.Gln1756ProfsTer74", "frameshift_variant", "indel",
+        ("PM-000021", "BRCA1", "Q1756fs", "p.Gln1756ProfsTer74", "frameshift_variant", "indel",
          233, 487, _N, _N, 2, 0.0001, True),
-        ("PM-000008", "TP53", "R175H", "p.Arg175His", "missense_variant", "SNV",
+        ("PM-000021", "TP53", "R175H", "p.Arg175His", "missense_variant", "SNV",
          79, 512, _N, _N, 2, 0.0, True),
-        ("PM-000008", "PIK3CA", "H1047R", "p.His1047Arg", "missense_variant", "SNV",
+        ("PM-000021", "PIK3CA", "H1047R", "p.His1047Arg", "missense_variant", "SNV",
          68, 466, _N, _N, 2, 0.0, True),
-        ("PM-000008", "GATA3", "D336=", "p.Asp336=", "synonymous_variant", "SNV",
+        ("PM-000021", "GATA3", "D336=", "p.Asp336=", "synonymous_variant", "SNV",
          74, 530, _N, _N, 2, 0.0, False),
-        ("PM-000008", "TP53", "P72R", "p.Pro72Arg", "missense_variant", "SNV",
+        ("PM-000021", "TP53", "P72R", "p.Pro72Arg", "missense_variant", "SNV",
          489, 495, _N, _N, 2, 0.65, False),
     ],
     columns=list(_V),
@@ -1182,12 +1187,14 @@ def make_cancer_patients(
 ) -> pd.DataFrame:
     """The cancer sub-cohort: cohort adults with a tumour that had panel sequencing.
 
-    About a quarter of the cohort (a course design, not an incidence) is drawn
+    Almost half of the cohort (a course design that gives the survival curves
+    enough patients, not an incidence) is drawn
     patient by patient; the tumour type is drawn with the shares of
     ``oncology_tumour_types`` for the patient's sex, then the stage, the purity
     (0.2 to 0.9), the testing (a quarter tumour-only), the panel and the MSI
     status (with the tumour type's share of MSI-H). The patients of
-    :data:`SCENARIO_PATIENTS` are always in, with their written values.
+    :data:`SCENARIO_PATIENTS` are always in, with their written values, and
+    those of :data:`CANCER_FREE_PATIENTS` never.
 
     Parameters
     ----------
@@ -1237,7 +1244,7 @@ def make_cancer_patients(
             ),
         }
     )
-    keep = draws[:, 0] < _CANCER_SHARE
+    keep = (draws[:, 0] < _CANCER_SHARE) & ~patients["patient_id"].isin(CANCER_FREE_PATIENTS)
     scenario = SCENARIO_PATIENTS.set_index("patient_id")
     for patient in scenario.index.intersection(patients["patient_id"]):
         row = patients["patient_id"] == patient

@@ -542,3 +542,11 @@ def test_km_demo_lists_every_biomarker_of_the_outcomes(cancer_data):
     for biomarker in options:
         plt.close(widgets.update_km(biomarker))
     plt.close("all")
+
+
+def test_patients_whose_story_has_no_cancer_are_never_drawn(cancer_data):
+    patients, _, _ = cancer_data
+    assert oncology.CANCER_FREE_PATIENTS
+    assert not patients["patient_id"].isin(oncology.CANCER_FREE_PATIENTS).any()
+    # The sub-cohort still draws about the share it documents from everyone else.
+    assert 0.4 < len(patients) / datasets.load("cohort").shape[0] < 0.5
