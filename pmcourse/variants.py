@@ -777,7 +777,7 @@ def _causal(table: pd.DataFrame) -> pd.Series:
     """Which rows are a planted cause (by family, gene, consequence and score)."""
     keys = ["family_id", "gene", "consequence", "cadd_phred"]
     planted = FAMILIES[keys].assign(_causal=True)
-    return table[keys].merge(planted, how="left")["_causal"].fillna(False).to_numpy()
+    return table[keys].merge(planted, how="left")["_causal"].notna().to_numpy()
 
 
 def filter_funnel(
