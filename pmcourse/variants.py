@@ -388,7 +388,7 @@ def make_trio_variants(
             [background, _artefacts(rng, 5, lane), _planted(family_id, rng, lane)],
             ignore_index=True,
         )
-        sites = sites.fillna({"artefact": False}).infer_objects()
+        sites["artefact"] = sites["artefact"].eq(True)  # NaN (not an artefact) -> False
         sites["REF"], sites["ALT"] = _alleles(rng, sites["consequence"].to_numpy())
         sites = sites.drop_duplicates(["CHROM", "POS"], keep="last").sort_values(["CHROM", "POS"])
         calls = _calls(rng, sites, trio).merge(trio[["patient_id", "family_id", "role", "sex"]])
