@@ -42,6 +42,7 @@ from pmcourse.reference import load_table
 __all__ = [
     "CAD_OUTCOME_COLUMNS",
     "CLINICAL_PREDICTORS",
+    "MISSING_RATE",
     "OUTCOME",
     "OUTCOMES_SEED",
     "PRS_SEED",
@@ -55,6 +56,8 @@ __all__ = [
     "cad_weights",
     "calibration_table",
     "fit_risk_model",
+    "genetic_liability",
+    "liability_model",
     "make_cad_outcomes",
     "make_prs_dosages",
     "make_second_ancestry",
@@ -65,6 +68,7 @@ __all__ = [
     "screening_table",
     "standardise",
     "top_percent",
+    "true_risk",
 ]
 
 #: Seed of the score-variant genotypes (dosages) of the course's data.
@@ -92,14 +96,38 @@ CLINICAL_PREDICTORS = (
 SECOND_ANCESTRY = "SSA"
 _SECOND_FIRST_NUMBER = 700001
 
-#: The story patient of module 6: a man of European ancestry in his fifties,
-#: without known coronary disease, whose score lands at about the 97th
-#: percentile of the cohort's European patients.
-STORY_PATIENT = "PM-000101"
+#: The story patient of module 6: a 52-year-old woman from Southern Denmark of
+#: European ancestry who does not smoke, without known coronary disease, whose
+#: score lands at about the 97th percentile of the cohort's European patients.
+STORY_PATIENT = "PM-000008"
 
-#: Score-variant genotypes that are written, not drawn: the story patient's
-#: (copies of each effect allele). Filled in with the data (see make_prs_dosages).
-SCENARIO_DOSAGES: dict[str, dict[str, int]] = {}
+#: Score-variant genotypes that are written, not drawn (copies of each effect
+#: allele): the story patient's, two copies of the 9p21 risk allele, one APOE
+#: e4 allele (rs429358 C) and one LPA risk allele (rs10455872 G) among them.
+#: The causal variants they tag are written the same.
+SCENARIO_DOSAGES: dict[str, dict[str, int]] = {
+    STORY_PATIENT: {
+        "rs4341": 1,
+        "rs662799": 0,
+        "rs1042031": 0,
+        "rs429358": 1,
+        "rs7412": 2,
+        "rs10757274": 2,
+        "rs599839": 2,
+        "rs708272": 0,
+        "rs1746048": 2,
+        "rs7025486": 0,
+        "rs10455872": 1,
+        "rs3798220": 0,
+        "rs1801177": 0,
+        "rs328": 1,
+        "rs17465637": 2,
+        "rs9818870": 0,
+        "rs1799983": 1,
+        "rs11591147": 2,
+        "rs17228212": 0,
+    }
+}
 
 #: Outcomes that are written, not drawn: module 4's PM-000030 had an NSTEMI at 46.
 SCENARIO_OUTCOMES = {"PM-000030": 1}
@@ -800,7 +828,7 @@ def make_prs_dosages(cohort: pd.DataFrame, *, seed: int | None = PRS_SEED) -> pd
     score, _ = _genotypes(cohort, seed)
     frame = score.reset_index(drop=True)
     frame.insert(0, "patient_id", cohort["patient_id"].to_numpy())
-    frame.insert(1, "ancestry", cohort["ancestry"].to_numpy())
+    frame.insert(1, "ancestry", cohort["ancestry"].reset_index(drop=True))
     frame.columns.name = None
     return frame
 
