@@ -73,8 +73,11 @@ __all__ = [
 
 #: Seed of the score-variant genotypes (dosages) of the course's data.
 PRS_SEED = 6001
-#: Seed of the 10-year coronary events of the course's data.
-OUTCOMES_SEED = 6002
+#: Seed of the 10-year coronary events of the course's data: chosen among seeds
+#: 6002 to 6011 so that a model fitted to the 1,000 patients finds odds ratios
+#: close to the liability model's (with 6002, by chance, LDL cholesterol came
+#: out protective, a lesson about small samples this module does not teach).
+OUTCOMES_SEED = 6005
 #: Seed of the second ancestry group's people (their clinical measures).
 SECOND_ANCESTRY_SEED = 6003
 
