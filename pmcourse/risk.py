@@ -415,8 +415,14 @@ def top_percent(
 # ---------------------------------------------------------------------------
 
 
-def _design(data: pd.DataFrame, predictors: Sequence[str]) -> pd.DataFrame:
-    """The predictors as numbers: True/False as 1/0, a text column as 0/1 indicators."""
+def _design(
+    data: pd.DataFrame, predictors: Sequence[str], *, drop_first: bool = True
+) -> pd.DataFrame:
+    """The predictors as numbers: True/False as 1/0, a text column as 0/1 indicators.
+
+    With `drop_first` the first level of a text column (``female``) is the
+    reference and has no indicator; without it every level present has one.
+    """
     absent = [name for name in predictors if name not in data.columns]
     if absent:
         raise ValueError(
@@ -429,7 +435,7 @@ def _design(data: pd.DataFrame, predictors: Sequence[str]) -> pd.DataFrame:
             f"Column(s) {gaps} have missing values; a risk model needs every predictor "
             "for every patient. Drop those patients first (data.dropna(subset=[...]))."
         )
-    return pd.get_dummies(frame, drop_first=True, dtype=float).astype(float)
+    return pd.get_dummies(frame, drop_first=drop_first, dtype=float).astype(float)
 
 
 def _outcome(y: pd.Series | Sequence[int]) -> np.ndarray:
@@ -476,7 +482,8 @@ class RiskModel:
         pandas.Series
             Named ``risk``, indexed by ``patient_id`` when `data` has that column.
         """
-        design = _design(_by_patient(data), self.predictors).reindex(
+        # every level gets an indicator, so one man alone still has sex_male = 1
+        design = _design(_by_patient(data), self.predictors, drop_first=False).reindex(
             columns=list(self.columns), fill_value=0.0
         )
         return pd.Series(

@@ -215,6 +215,11 @@ def test_fit_risk_model_recovers_the_odds_ratios():
     assert ratios["sex_male"] == pytest.approx(np.exp(0.5), rel=0.15)
     risks = model.risk(_simulated(n=10, seed=6))
     assert risks.between(0, 1).all() and risks.index[0] == "PM-000001"
+    # one person alone: a man is still a man, a woman the reference
+    man, woman = (pd.DataFrame({"x": [0.0], "sex": [sex]}) for sex in ("male", "female"))
+    assert model.risk(man).item() / (1 - model.risk(man).item()) == pytest.approx(
+        ratios["sex_male"] * model.risk(woman).item() / (1 - model.risk(woman).item())
+    )
 
 
 def test_fit_risk_model_explains_bad_data():
