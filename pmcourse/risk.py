@@ -160,6 +160,12 @@ def score_variants() -> pd.DataFrame:
         of the effect allele), ``effect_weight`` (its natural logarithm, the log
         odds ratio) and ``effect_allele_frequency``. ``frame.attrs`` holds the
         source (:func:`pmcourse.reference.source_of`).
+
+    Examples
+    --------
+    >>> variants = score_variants().set_index("variant_id")
+    >>> variants.loc["rs10757274", ["locus", "effect_allele", "odds_ratio"]].tolist()
+    ['CDKN2A/CDKN2B', 'G', 1.23]
     """
     return load_table("prs_cad_weights")
 
@@ -172,6 +178,12 @@ def cad_weights() -> pd.Series:
     pandas.Series
         ``effect_weight`` of :func:`score_variants`, indexed by ``variant_id``:
         the ``weights`` argument of :func:`polygenic_score`.
+
+    Examples
+    --------
+    >>> weights = cad_weights()
+    >>> len(weights), round(float(weights["rs10757274"]), 4)
+    (19, 0.207)
     """
     variants = score_variants()
     return variants.set_index("variant_id")["effect_weight"].rename("effect_weight")
@@ -685,6 +697,15 @@ def auc_gain_by_group(
         One row per group: ``group``, ``n_patients``, ``n_events``,
         ``auc_clinical``, ``auc_combined`` and ``auc_gain`` (combined minus
         clinical). A group without both outcomes has NaN AUCs.
+
+    Examples
+    --------
+    >>> from pmcourse.cohort import make_cohort
+    >>> data = make_cohort(400).merge(make_cad_outcomes(make_cohort(400)), on="patient_id")
+    >>> data["prs_z"] = genetic_liability(data).to_numpy()
+    >>> table = auc_gain_by_group(data.assign(ancestry="EUR"))
+    >>> table.columns.tolist()
+    ['group', 'n_patients', 'n_events', 'auc_clinical', 'auc_combined', 'auc_gain']
     """
     train = data if fit_on is None else fit_on
     models = {
@@ -854,6 +875,13 @@ def genetic_liability(cohort: pd.DataFrame, *, seed: int | None = PRS_SEED) -> p
     -------
     pandas.Series
         Indexed by ``patient_id``, named ``genetic_liability``.
+
+    Examples
+    --------
+    >>> from pmcourse.cohort import make_cohort
+    >>> liability = genetic_liability(make_cohort())
+    >>> round(float(liability.loc[STORY_PATIENT]), 2)
+    2.17
     """
     weights = cad_weights()
     _, causal = _genotypes(cohort, seed)
@@ -875,6 +903,11 @@ def liability_model() -> pd.DataFrame:
         One row per term, indexed by ``term``: ``log_odds_ratio``,
         ``reference_value``, ``per`` (the unit the log odds ratio is per) and
         ``reason``. Course design, not a published risk equation.
+
+    Examples
+    --------
+    >>> round(float(np.exp(liability_model().loc["smoker", "log_odds_ratio"])), 2)
+    2.0
     """
     return load_table("cad_liability_model").set_index("term")
 
@@ -891,6 +924,12 @@ def true_risk(cohort: pd.DataFrame, *, genotype_seed: int | None = PRS_SEED) -> 
     -------
     pandas.Series
         Risk from 0 to 1, indexed by ``patient_id``, named ``true_risk``.
+
+    Examples
+    --------
+    >>> from pmcourse.cohort import make_cohort
+    >>> round(float(true_risk(make_cohort(10)).loc[STORY_PATIENT]), 3)
+    0.104
     """
     model = liability_model()
     factors = pd.DataFrame(
