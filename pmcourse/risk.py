@@ -164,8 +164,8 @@ def score_variants() -> pd.DataFrame:
     Examples
     --------
     >>> variants = score_variants().set_index("variant_id")
-    >>> variants.loc["rs10757274", ["locus", "effect_allele", "odds_ratio"]].tolist()
-    ['CDKN2A/CDKN2B', 'G', 1.23]
+    >>> variants.loc["rs10757274", ["locus", "effect_allele", "odds_ratio"]].to_dict()
+    {'locus': 'CDKN2A/CDKN2B', 'effect_allele': 'G', 'odds_ratio': 1.23}
     """
     return load_table("prs_cad_weights")
 
