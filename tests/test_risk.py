@@ -2,11 +2,13 @@ import os
 import shutil
 import subprocess
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.colors import to_hex
 
-from pmcourse import datasets, risk
+from pmcourse import datasets, plots, risk, widgets
 from pmcourse.cohort import make_cohort
 from pmcourse.reference import load_table
 
@@ -213,6 +215,11 @@ def test_fit_risk_model_recovers_the_odds_ratios():
     assert ratios["sex_male"] == pytest.approx(np.exp(0.5), rel=0.15)
     risks = model.risk(_simulated(n=10, seed=6))
     assert risks.between(0, 1).all() and risks.index[0] == "PM-000001"
+    # one person alone: a man is still a man, a woman the reference
+    man, woman = (pd.DataFrame({"x": [0.0], "sex": [sex]}) for sex in ("male", "female"))
+    assert model.risk(man).item() / (1 - model.risk(man).item()) == pytest.approx(
+        ratios["sex_male"] * model.risk(woman).item() / (1 - model.risk(woman).item())
+    )
 
 
 def test_fit_risk_model_explains_bad_data():
@@ -396,3 +403,65 @@ def test_liability_model_is_data_with_reasons():
     assert {"intercept", "age_years", "sex_male", "genetic_liability"} <= set(model.index)
     assert model["reason"].str.len().min() > 20
     assert model.loc["genetic_liability", "log_odds_ratio"] == pytest.approx(np.log(1.71))
+
+
+# ---------------------------------------------------------------------------
+# Figures and the screening demo
+# ---------------------------------------------------------------------------
+
+
+def test_score_distribution_marks_the_patient_at_their_percentile():
+    scores = np.arange(100.0)
+    _, ax = plt.subplots()
+    assert plots.plot_score_distribution(scores, patient_score=90.0, label="PM-1", ax=ax) is ax
+    assert ax.get_legend().get_texts()[-1].get_text() == "PM-1: 90th percentile"
+    assert ax.get_lines()[0].get_xdata()[0] == 90.0
+    assert sum(bar.get_height() for bar in ax.patches) == 100
+    assert to_hex(ax.patches[0].get_facecolor()) == plots.OKABE_ITO[1].lower()
+    plt.close(ax.figure)
+
+
+def test_roc_curves_show_each_model_with_its_auc():
+    rng = np.random.default_rng(11)
+    y = rng.integers(0, 2, 200)
+    risks = {"good": y + rng.normal(size=200), "noise": rng.normal(size=200)}
+    ax = plots.plot_roc_curves(y, risks)
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert labels[:2] == [f"{name} (AUC {risk.roc_auc(y, r):.2f})" for name, r in risks.items()]
+    assert labels[2] == "coin toss (AUC 0.50)"
+    plt.close(ax.figure)
+
+
+def test_calibration_plot_draws_each_table_and_the_diagonal():
+    table = risk.calibration_table([0, 1, 0, 1, 1, 0], [0.1, 0.2, 0.3, 0.5, 0.6, 0.4], n_bins=2)
+    ax = plots.plot_calibration({"a": table, "b": table.assign(observed_risk=0.5)})
+    lines = ax.get_lines()
+    assert [line.get_label() for line in lines] == ["a", "b", "perfect calibration"]
+    assert list(lines[0].get_ydata()) == table["observed_risk"].tolist()
+    plt.close(ax.figure)
+
+
+def test_screening_demo_counts_what_screening_table_counts():
+    risks, outcome = widgets._screening_risks()
+    assert set(risks) == set(widgets.SCREENING_MODELS) and len(outcome) == 1000
+    combined = risks["clinical + polygenic score"]
+    row = risk.screening_table(combined, outcome, 0.2).iloc[0]
+    figure = widgets.update_screening(0.2)
+    title = figure.axes[0].get_title(loc="left")
+    assert f"Invited: {int(row['invited'])} of 1000 people" in title
+    assert f"cases found: {int(row['cases_found'])} of {int(outcome.sum())}" in title
+    assert figure.axes[0].get_lines()[2].get_xdata()[0] == 0.2
+    plt.close(figure)
+    clinical = widgets.update_screening(0.2, "clinical")
+    assert clinical.axes[0].get_title(loc="left") != title
+    plt.close(clinical)
+    assert "no case found" in widgets.update_screening(0.99).axes[0].get_title(loc="left")
+    plt.close("all")
+    with pytest.raises(ValueError, match="model must be one of"):
+        widgets.update_screening(0.2, "score only")
+
+
+def test_the_combined_model_discriminates_better_in_the_cohort():
+    risks, outcome = widgets._screening_risks()
+    auc = {name: risk.roc_auc(outcome, values) for name, values in risks.items()}
+    assert auc["clinical + polygenic score"] > auc["clinical"] > 0.65
