@@ -104,10 +104,13 @@ def test_the_facts_the_texts_quote_are_the_datas():
     assert f"cholesterol {her['ldl_cholesterol_mmol_l']:.2f} mmol/L" in notebook
     assert f"{her['bmi_kg_m2']} kg/m²" in notebook
     clinical, combined = _story_risks()
-    assert "about 6%" in notebook and round(100 * clinical) == 6
-    assert "about twice as high" in notebook and 1.7 <= combined / clinical <= 2.3
-    assert "about 6 in 100" in exercise and "about 12 in 100" in exercise
-    assert round(100 * combined) == 12
+    assert f"about {round(100 * clinical)}%. With her score" in notebook
+    assert "more than twice as high" in notebook and 2 < combined / clinical < 3
+    assert (
+        f"about {round(100 * clinical)} in 100; with it, about {round(100 * combined)} in 100"
+        in exercise
+    )
+    assert f"about {100 - round(100 * combined)} in 100 women like you" in exercise
     man = (
         datasets.load("cad_second_ancestry")
         .set_index("patient_id")
@@ -130,7 +133,7 @@ def test_the_notebooks_claims_on_the_top_5_percent_and_the_auc_gain_hold():
     clinical = risk.fit_risk_model(data, checks.CLINICAL).risk(data)
     combined = risk.fit_risk_model(data, checks.COMBINED).risk(data)
     gain = _pair_auc(data["cad_event_10y"], combined) - _pair_auc(data["cad_event_10y"], clinical)
-    assert 0.005 < gain < 0.02  # "about one hundredth"
+    assert 0.015 <= gain < 0.025  # "about two hundredths"
     second = datasets.load("cad_second_ancestry")
     second["prs_z"] = second["patient_id"].map(
         risk.standardise(_hand_scores(second.set_index("patient_id"), LOG_OR), EUROPEAN)
@@ -138,7 +141,8 @@ def test_the_notebooks_claims_on_the_top_5_percent_and_the_auc_gain_hold():
     table = risk.auc_gain_by_group(
         pd.concat([data[data["ancestry"] == "EUR"], second]), fit_on=data
     ).set_index("group")
-    assert table.loc["EUR", "auc_gain"] > 2 * table.loc[risk.SECOND_ANCESTRY, "auc_gain"]
+    assert table.loc["EUR", "auc_gain"] > 0.015  # the score raises the AUC ...
+    assert table.loc[risk.SECOND_ANCESTRY, "auc_gain"] < 0.005  # ... and adds almost nothing
 
 
 # --------------------------------------------------------------------------
