@@ -103,6 +103,8 @@ def test_the_facts_the_texts_quote_are_the_datas():
     assert f"systolic blood pressure is {her['systolic_bp_mmhg']} mmHg" in notebook
     assert f"cholesterol {her['ldl_cholesterol_mmol_l']:.2f} mmol/L" in notebook
     assert f"{her['bmi_kg_m2']} kg/m²" in notebook
+    z = (SCORES[checks.STORY_PATIENT] - EUROPEAN.mean()) / EUROPEAN.std()
+    assert "about two standard deviations above" in notebook and 1.75 <= z < 2.25
     clinical, combined = _story_risks()
     assert f"about {round(100 * clinical)}%. With her score" in notebook
     assert "more than twice as high" in notebook and 2 < combined / clinical < 3
@@ -197,6 +199,7 @@ def test_nns_is_the_invited_per_case_found_at_the_threshold():
     invited = combined >= checks.INVITATION_THRESHOLD
     found = (invited & (data["cad_event_10y"].to_numpy() == 1)).sum()
     assert checks.nns_at_threshold(invited.sum() / found).passed
+    assert checks.nns_at_threshold(round(invited.sum() / found, 1)).passed  # read off the table
     count = checks.nns_at_threshold(int(invited.sum()))
     assert not count.passed and "invited per case found" in count.hint
 
