@@ -48,6 +48,18 @@ from pmcourse.oncology import (
     make_cancer_patients,
     make_tumour_variants,
 )
+from pmcourse.risk import (
+    CAD_OUTCOME_COLUMNS,
+    CLINICAL_PREDICTORS,
+    OUTCOME,
+    OUTCOMES_SEED,
+    PRS_SEED,
+    SECOND_ANCESTRY_SEED,
+    make_cad_outcomes,
+    make_prs_dosages,
+    make_second_ancestry,
+    score_variants,
+)
 from pmcourse.sequencing import (
     READS_SEED,
     call_variants,
@@ -137,6 +149,24 @@ def _diplotype_columns() -> dict[str, str]:
     columns["VKORC1"] = "VKORC1 -1639G>A (rs9923231) genotype, e.g. -1639G/-1639A"
     columns["DPYD"] = "DPYD diplotype by variant name, e.g. Reference/c.2846A>T"
     return columns
+
+
+def _dosage_columns() -> dict[str, str]:
+    return {
+        v.variant_id: f"{v.locus} ({v.cytoband}): copies of the effect (risk) allele "
+        f"{v.effect_allele} (0, 1 or 2; other allele {v.other_allele}; empty for a missing call)"
+        for v in score_variants().itertuples(index=False)
+    }
+
+
+def _second_ancestry_columns() -> dict[str, str]:
+    clinical = ["sex", "age_years", "ancestry", *CLINICAL_PREDICTORS[2:]]
+    return (
+        {"patient_id": "synthetic identifier of a new person, PM-700001 on (no cohort patient)"}
+        | {name: COHORT_COLUMNS[name] for name in clinical}
+        | {OUTCOME: CAD_OUTCOME_COLUMNS[OUTCOME]}
+        | _dosage_columns()
+    )
 
 
 DATASETS = {
@@ -309,6 +339,55 @@ DATASETS = {
                 f"seed={ONCOLOGY_SEED})"
             ),
             rows="one per patient with an actionable biomarker",
+        ),
+        Dataset(
+            name="prs_dosages",
+            filename="prs_dosages.csv",
+            description="Genotypes of every cohort patient at the 19 variants of module 6's "
+            "coronary heart disease gene score (pmcourse/resources/prs_cad_weights.csv, "
+            "Beaney et al. 2015), as copies of each variant's effect (risk) allele, with about "
+            "one call in 200 missing. Drawn from synthetic allele frequencies per ancestry "
+            "group (pmcourse/resources/prs_allele_frequencies.csv); the story patient's "
+            "genotypes are written (`SCENARIO_DOSAGES` in `pmcourse.risk`).",
+            build=lambda: make_prs_dosages(_generated("cohort"), seed=PRS_SEED),
+            columns=lambda: (
+                {
+                    "patient_id": COHORT_COLUMNS["patient_id"],
+                    "ancestry": COHORT_COLUMNS["ancestry"],
+                }
+                | _dosage_columns()
+            ),
+            generated_by=f"pmcourse.risk.make_prs_dosages(cohort, seed={PRS_SEED})",
+        ),
+        Dataset(
+            name="cad_outcomes",
+            filename="cad_outcomes.csv",
+            description="Whether each cohort patient had a coronary artery disease event within "
+            "10 years (module 6; synthetic follow-up). Drawn from a liability model "
+            "(pmcourse/resources/cad_liability_model.csv, course design) that combines the "
+            "patient's age, sex, LDL cholesterol, systolic blood pressure and smoking in "
+            "cohort.csv with a true genetic liability: the causal variants that the score's "
+            "variants in prs_dosages.csv tag, well in European ancestry and less well in the "
+            "other groups (pmcourse/resources/prs_ancestry_transfer.csv, Martin et al. 2019). "
+            "PM-000030 (module 4's NSTEMI) has an event, written not drawn.",
+            build=lambda: make_cad_outcomes(_generated("cohort"), seed=OUTCOMES_SEED),
+            columns=lambda: dict(CAD_OUTCOME_COLUMNS),
+            generated_by=f"pmcourse.risk.make_cad_outcomes(cohort, seed={OUTCOMES_SEED})",
+        ),
+        Dataset(
+            name="cad_second_ancestry",
+            filename="cad_second_ancestry.csv",
+            description="Module 6's second ancestry group: 2,000 new synthetic people of "
+            "African ancestry (SSA), numbered from PM-700001, a range no cohort patient has. "
+            "Their clinical measures are drawn like the cohort's, their genotypes at the "
+            "score's variants from other allele frequencies, and the score's variants tag "
+            "the causal variants less well than in European ancestry, so the score predicts "
+            "worse here (the direction of Martin et al. 2019). Outcomes come from the same "
+            "liability model as cad_outcomes.csv.",
+            build=lambda: make_second_ancestry(seed=SECOND_ANCESTRY_SEED),
+            columns=_second_ancestry_columns,
+            generated_by=f"pmcourse.risk.make_second_ancestry(2000, seed={SECOND_ANCESTRY_SEED})",
+            rows="one per person",
         ),
     ]
 }
@@ -532,8 +611,9 @@ def _dictionary_text(n_rows: dict[str, int]) -> str:
         "A few patients whose story the notebooks tell (PM-000030) have results that are",
         "written, not drawn: `SCENARIO_GENOTYPES` in `pmcourse.genetics`,",
         "`SCENARIO_DIPLOTYPES` in `pmcourse.diplotypes`, `SCENARIO_MEDICATIONS` in",
-        "`pmcourse.medications`, `SCENARIO_DEPTHS` in `pmcourse.sequencing`, and",
-        "`SCENARIO_PATIENTS` and `SCENARIO_VARIANTS` in `pmcourse.oncology`.",
+        "`pmcourse.medications`, `SCENARIO_DEPTHS` in `pmcourse.sequencing`,",
+        "`SCENARIO_PATIENTS` and `SCENARIO_VARIANTS` in `pmcourse.oncology`, and",
+        "`SCENARIO_DOSAGES` and `SCENARIO_OUTCOMES` in `pmcourse.risk`.",
         "",
     ]
     for dataset in DATASETS.values():

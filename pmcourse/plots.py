@@ -23,6 +23,7 @@ from pmcourse.sequencing import call_accuracy, error_to_phred
 __all__ = [
     "OKABE_ITO",
     "plot_allele_frequencies",
+    "plot_calibration",
     "plot_call_accuracy",
     "plot_exposure",
     "plot_funnel",
@@ -31,6 +32,9 @@ __all__ = [
     "plot_phenotype_counts",
     "plot_survival_curves",
     "plot_vaf_purity",
+    "plot_roc_curves",
+    "plot_score_distribution",
+    "plot_screening",
 ]
 
 #: Okabe & Ito's colour-blind-safe palette (black omitted).
@@ -591,3 +595,220 @@ def plot_survival_curves(
     ax.set_xlabel("months since the start of treatment")
     ax.set_ylabel("share free of progression")
     return _finished(ax, legend={"loc": "upper right"})
+
+
+def plot_score_distribution(
+    scores: pd.Series | Sequence[float],
+    *,
+    patient_score: float | None = None,
+    label: str = "the patient",
+    ax: Axes | None = None,
+) -> Axes:
+    """The spread of polygenic scores in a reference group, with one patient marked.
+
+    Parameters
+    ----------
+    scores : pandas.Series or sequence of float
+        Scores of the reference group (raw or standardised).
+    patient_score : float, optional
+        A patient's score on the same scale, drawn as a vertical line labelled
+        with its :func:`pmcourse.risk.percentile` in `scores`.
+    label : str, default "the patient"
+        Who the line is, such as a patient identifier.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = plot_score_distribution([0.1, 0.5, 0.4, 0.9, 0.3], patient_score=0.8)
+    >>> ax.get_legend().get_texts()[-1].get_text()
+    'the patient: 80th percentile'
+    >>> plt.close(ax.figure)
+    """
+    from pmcourse.risk import percentile  # imported here: scipy.stats loads slowly
+
+    ax = _axes(ax)
+    values = np.asarray(scores, dtype=float)
+    values = values[~np.isnan(values)]
+    ax.hist(
+        values,
+        bins=30,
+        color=OKABE_ITO[1],
+        edgecolor="black",
+        linewidth=0.5,
+        label=f"reference group ({len(values)} people)",
+    )
+    if patient_score is not None:
+        place = percentile([patient_score], values).item()
+        ax.axvline(
+            patient_score,
+            color=OKABE_ITO[5],
+            linewidth=2.5,
+            linestyle="--",
+            label=f"{label}: {place:.0f}th percentile",
+        )
+    ax.set_xlabel("polygenic score")
+    ax.set_ylabel("number of people")
+    return _finished(ax, legend={"loc": "upper left", "fontsize": "small"})
+
+
+def plot_roc_curves(
+    outcome: pd.Series | Sequence[int],
+    risks: Mapping[str, pd.Series | Sequence[float]],
+    *,
+    ax: Axes | None = None,
+) -> Axes:
+    """ROC curves of one or more risk models, each labelled with its AUC.
+
+    Parameters
+    ----------
+    outcome : sequence of int
+        Whether each patient had the event (1) or not (0).
+    risks : mapping of str to sequence of float
+        Each model's predicted risk per patient, in the order of `outcome`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        True-positive rate (sensitivity) against false-positive rate
+        (1 - specificity), the diagonal of a coin toss dotted.
+
+    Examples
+    --------
+    >>> ax = plot_roc_curves([0, 0, 1, 1], {"model": [0.1, 0.4, 0.35, 0.8]})
+    >>> ax.get_legend().get_texts()[0].get_text()
+    'model (AUC 0.75)'
+    >>> plt.close(ax.figure)
+    """
+    from sklearn.metrics import roc_curve  # imported here: scikit-learn loads slowly
+
+    from pmcourse.risk import roc_auc
+
+    ax = _axes(ax, (4.5, 4.5))
+    styles = ["-", "--", "-.", ":"]
+    for k, (name, risk) in enumerate(risks.items()):
+        false_positive, true_positive, _ = roc_curve(np.asarray(outcome), np.asarray(risk))
+        ax.plot(
+            false_positive,
+            true_positive,
+            color=OKABE_ITO[(4, 5, 2, 6)[k % 4]],
+            linestyle=styles[k % 4],
+            linewidth=2,
+            label=f"{name} (AUC {roc_auc(outcome, risk):.2f})",
+        )
+    ax.plot([0, 1], [0, 1], color="grey", linestyle=":", linewidth=1, label="coin toss (AUC 0.50)")
+    ax.set_xlabel("false-positive rate (1 - specificity)")
+    ax.set_ylabel("true-positive rate (sensitivity)")
+    ax.set_aspect("equal")
+    return _finished(ax, legend={"loc": "lower right", "fontsize": "small"})
+
+
+def plot_calibration(
+    tables: Mapping[str, pd.DataFrame] | pd.DataFrame, *, ax: Axes | None = None
+) -> Axes:
+    """Observed against predicted risk per risk group: points on the diagonal are calibrated.
+
+    Parameters
+    ----------
+    tables : pandas.DataFrame or mapping of str to pandas.DataFrame
+        :func:`pmcourse.risk.calibration_table` of one model, or of several by name.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"predicted_risk": [0.05, 0.2], "observed_risk": [0.04, 0.25]})
+    >>> ax = plot_calibration(table)
+    >>> ax.get_xlabel()
+    'predicted risk (mean of the group)'
+    >>> plt.close(ax.figure)
+    """
+    ax = _axes(ax, (4.5, 4.5))
+    named = {"model": tables} if isinstance(tables, pd.DataFrame) else dict(tables)
+    top = 0.0
+    for k, (name, table) in enumerate(named.items()):
+        ax.plot(
+            table["predicted_risk"],
+            table["observed_risk"],
+            marker="os^D"[k % 4],
+            color=OKABE_ITO[(4, 5, 2, 6)[k % 4]],
+            linestyle="-",
+            linewidth=1,
+            label=name,
+        )
+        top = max(top, table["predicted_risk"].max(), table["observed_risk"].max())
+    limit = min(1.0, top * 1.1 + 0.01)
+    ax.plot(
+        [0, limit],
+        [0, limit],
+        color="grey",
+        linestyle=":",
+        linewidth=1,
+        label="perfect calibration",
+    )
+    ax.set_xlim(0, limit)
+    ax.set_ylim(0, limit)
+    ax.set_xlabel("predicted risk (mean of the group)")
+    ax.set_ylabel("observed risk (share with the event)")
+    ax.set_aspect("equal")
+    return _finished(ax, legend={"loc": "upper left", "fontsize": "small"})
+
+
+def plot_screening(table: pd.DataFrame, threshold: float, *, ax: Axes | None = None) -> Axes:
+    """Sensitivity and specificity as the screening threshold moves, the chosen one marked.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`pmcourse.risk.screening_table` over several thresholds.
+    threshold : float
+        The chosen threshold, drawn as a vertical line.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"threshold": [0.1, 0.2], "sensitivity": [0.9, 0.5],
+    ...                       "specificity": [0.4, 0.8]})
+    >>> ax = plot_screening(table, 0.15)
+    >>> [line.get_label() for line in ax.get_lines()][:2]
+    ['sensitivity (cases found)', 'specificity (people without an event not invited)']
+    >>> plt.close(ax.figure)
+    """
+    ax = _axes(ax, (8, 3.5))
+    ax.plot(
+        table["threshold"],
+        table["sensitivity"],
+        color=OKABE_ITO[4],
+        linewidth=2,
+        label="sensitivity (cases found)",
+    )
+    ax.plot(
+        table["threshold"],
+        table["specificity"],
+        color=OKABE_ITO[5],
+        linewidth=2,
+        linestyle="--",
+        label="specificity (people without an event not invited)",
+    )
+    ax.axvline(threshold, color="black", linewidth=1, linestyle=":", label="your threshold")
+    ax.set_xlabel("invite everyone with a predicted 10-year risk at or above")
+    ax.set_ylabel("share")
+    ax.set_ylim(0, 1.02)
+    ax.xaxis.set_major_formatter(lambda value, _: f"{value:.0%}")
+    legend = {"loc": "upper left", "bbox_to_anchor": (1.02, 1), "fontsize": "small"}
+    return _finished(ax, legend=legend)

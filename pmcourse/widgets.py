@@ -30,6 +30,7 @@ from functools import cache
 from typing import Any
 
 import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib.figure import Figure
 
 from pmcourse.exposure import drug_models, simulate_exposure, simulator_phenotypes
@@ -40,12 +41,14 @@ from pmcourse.plots import (
     plot_exposure,
     plot_funnel,
     plot_hardy_weinberg,
+    plot_screening,
     plot_survival_curves,
     plot_vaf_purity,
 )
 from pmcourse.variants import CONSEQUENCE_SETS, FAMILIES, filter_funnel
 
 __all__ = [
+    "SCREENING_MODELS",
     "WIDGET_DEMOS",
     "WidgetDemo",
     "coverage_explorer",
@@ -53,6 +56,7 @@ __all__ = [
     "funnel_explorer",
     "hardy_weinberg_explorer",
     "km_explorer",
+    "screening_explorer",
     "update_coverage",
     "update_exposure",
     "update_funnel",
@@ -60,6 +64,7 @@ __all__ = [
     "update_km",
     "update_vaf",
     "vaf_explorer",
+    "update_screening",
 ]
 
 
@@ -435,6 +440,88 @@ def km_explorer():
     return _explorer(update_km, biomarker=("Biomarker", [_ALL_BIOMARKERS, *biomarkers]))
 
 
+#: The two risk models of module 6's screening demo.
+SCREENING_MODELS = ("clinical", "clinical + polygenic score")
+
+
+@cache
+def _screening_risks() -> tuple[dict, Any]:
+    """Module 6: each cohort patient's 10-year risk under both models, and the outcomes."""
+    from pmcourse import risk  # imported here: scikit-learn loads slowly
+    from pmcourse.datasets import load
+
+    data = load("cohort").merge(load("cad_outcomes"), on="patient_id")
+    scores = risk.polygenic_score(load("prs_dosages"), risk.cad_weights())
+    european = scores[data.set_index("patient_id")["ancestry"] == "EUR"]
+    data["prs_z"] = risk.standardise(scores, european).to_numpy()
+    predictors = dict(zip(SCREENING_MODELS, [[], ["prs_z"]], strict=True))
+    risks = {
+        name: risk.fit_risk_model(data, [*risk.CLINICAL_PREDICTORS, *extra]).risk(data)
+        for name, extra in predictors.items()
+    }
+    return risks, data[risk.OUTCOME].to_numpy()
+
+
+def update_screening(threshold: float = 0.15, model: str = "clinical + polygenic score") -> Figure:
+    """Screening the cohort: invite everyone with a predicted 10-year risk at or above a threshold.
+
+    Parameters
+    ----------
+    threshold : float, default 0.15
+        The predicted 10-year risk of a coronary event from which people are invited.
+    model : str, default "clinical + polygenic score"
+        The risk model, one of :data:`SCREENING_MODELS`, fitted to the course's
+        cohort (:func:`pmcourse.risk.fit_risk_model`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        :func:`pmcourse.plots.plot_screening` over thresholds from 0 to 50%; the
+        title counts the people invited, the cases found and the number needed
+        to screen at `threshold` (:func:`pmcourse.risk.screening_table`).
+
+    Examples
+    --------
+    >>> figure = update_screening(0.15)
+    >>> figure.axes[0].get_title(loc="left").startswith("Invited: ")
+    True
+    >>> plt.close(figure)
+    """
+    from pmcourse.risk import screening_table
+
+    risks, outcome = _screening_risks()
+    if model not in risks:
+        raise ValueError(f"model must be one of {list(risks)}; got {model!r}.")
+    table = screening_table(risks[model], outcome, np.linspace(0, 0.5, 51))
+    chosen = screening_table(risks[model], outcome, threshold).to_dict("records")[0]
+    ax = plot_screening(table, threshold)
+    needed = chosen["number_needed_to_screen"]
+    ax.set_title(
+        f"Invited: {chosen['invited']} of {len(outcome)} people; cases found: "
+        f"{chosen['cases_found']} of {int(outcome.sum())}\nNumber needed to screen: "
+        + ("no case found" if np.isnan(needed) else f"{needed:.1f} people per case found"),
+        loc="left",
+        fontsize="medium",
+    )
+    return ax.figure
+
+
+def screening_explorer():
+    """Screening for coronary risk: a threshold slider and a choice of risk model.
+
+    Returns
+    -------
+    ipywidgets.interactive
+        Display it in a notebook (make it the last line of a cell). Moving a
+        control redraws :func:`update_screening`.
+    """
+    return _explorer(
+        update_screening,
+        threshold=("Invite from a predicted 10-year risk of", 0.15, 0.01, 0.5, 0.01),
+        model=("Risk model", list(SCREENING_MODELS)),
+    )
+
+
 def _explorer(update: Callable[..., Figure], **controls: tuple) -> Any:
     """``ipywidgets.interactive`` over `update`, with one labelled control per argument.
 
@@ -506,5 +593,10 @@ WIDGET_DEMOS: dict[str, WidgetDemo] = {
         update=update_km,
         widget=km_explorer,
         example={"biomarker": _ALL_BIOMARKERS},
+    ),
+    "screening": WidgetDemo(
+        update=update_screening,
+        widget=screening_explorer,
+        example={"threshold": 0.15, "model": "clinical + polygenic score"},
     ),
 }

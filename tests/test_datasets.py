@@ -10,6 +10,7 @@ from pmcourse.cohort import make_cohort
 from pmcourse.diplotypes import make_diplotypes, phenotype_table
 from pmcourse.genetics import make_genotypes
 from pmcourse.medications import make_medications
+from pmcourse.risk import make_cad_outcomes, make_prs_dosages
 
 
 def _content(path):
@@ -79,6 +80,8 @@ def test_generators_with_their_defaults_give_the_first_patients_of_every_file(ro
         "genotypes": genotypes,
         "diplotypes": make_diplotypes(genotypes),
         "medications": make_medications(cohort),
+        "prs_dosages": make_prs_dosages(cohort),
+        "cad_outcomes": make_cad_outcomes(cohort),
     }
     # module 2's data hold a few chosen patients: tests/test_sequencing.py checks them;
     # module 3's trios are families, not patients: tests/test_variants.py checks them
@@ -86,7 +89,9 @@ def test_generators_with_their_defaults_give_the_first_patients_of_every_file(ro
     module_3 = {"trios", "child_phenotypes", "trio_variants"}
     # module 5's cancer data are a sub-cohort: tests/test_oncology.py checks their prefix
     module_5 = {"cancer_patients", "tumour_variants", "cancer_outcomes"}
-    assert set(made) == set(datasets.DATASETS) - module_2 - module_3 - module_5
+    # module 6's second ancestry group are new people: tests/test_risk.py checks them
+    module_6 = {"cad_second_ancestry"}
+    assert set(made) == set(datasets.DATASETS) - module_2 - module_3 - module_5 - module_6
     for name, frame in made.items():
         committed = datasets.load(name, data_dir=root / "data")
         first = committed[committed["patient_id"].isin(cohort["patient_id"])]
