@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
 
-from pmcourse import datasets, plots, risk, widgets
+from pmcourse import datasets, oncology, plots, risk, widgets
 from pmcourse.cohort import make_cohort
 from pmcourse.reference import load_table
 
@@ -465,3 +465,9 @@ def test_the_combined_model_discriminates_better_in_the_cohort():
     risks, outcome = widgets._screening_risks()
     auc = {name: risk.roc_auc(outcome, values) for name, values in risks.items()}
     assert auc["clinical + polygenic score"] > auc["clinical"] > 0.65
+
+
+def test_the_prevention_clinic_patient_has_no_cancer_in_module_5():
+    # One cohort, one life: module 6's patient must not turn up with a tumour in module 5.
+    assert risk.STORY_PATIENT in oncology.CANCER_FREE_PATIENTS
+    assert risk.STORY_PATIENT not in set(datasets.load("cancer_patients")["patient_id"])
