@@ -71,7 +71,8 @@ SECOND_GROUP_PATIENT = "PM-700586"
 
 #: The course's (synthetic) prevention programme invites people from this
 #: predicted 10-year risk of a coronary event on. A course design value for the
-#: demonstration, not a guideline threshold.
+#: demonstration, not a guideline threshold (it echoes ESC 2021's "very high"
+#: 10-year cardiovascular risk at ages 50-69, which is for SCORE2's events).
 INVITATION_THRESHOLD = 0.10
 
 #: The clinical model's predictors, and the combined model's (clinical + score).
