@@ -491,6 +491,18 @@ def test_glossary_exempt_list_does_not_shadow_the_glossary():
     assert not both, f"defined in the glossary and exempt too: {sorted(both)}"
 
 
+def test_every_glossary_term_starts_after_an_empty_line():
+    # Sphinx rejects a term glued to the previous definition (a merge of two
+    # modules' entries does that); this finds it in a second, not in a book build.
+    lines = (ROOT / "book" / "glossary.md").read_text(encoding="utf-8").splitlines()
+    glued = [
+        f"line {number}: {line}"
+        for number, (previous, line) in enumerate(zip(lines, lines[1:]), start=2)
+        if previous.startswith("  ") and line and not line.startswith((" ", "`"))
+    ]
+    assert not glued, "a glossary term needs an empty line before it:\n" + "\n".join(glued)
+
+
 def test_abbreviation_finder_on_module_4_words():
     assert abbreviations("CPIC, PGx, an AS of 1.5, INR and HLA-B*57:01") == {
         "CPIC",
