@@ -75,8 +75,8 @@ _PROM_DAYS = (0, 60, 119)
 #: ejection fraction); PM-000008: a calcium score at the prevention clinic
 #: (moderate calcium, normal pump function).
 SCENARIO_IMAGING = {
-    STORY_PATIENT: {"scan_date": "2025-06-16", "cac_agatston": 412.0, "lvef_percent": 45.0},
-    PRACTICE_PATIENT: {"scan_date": "2025-08-18", "cac_agatston": 138.0, "lvef_percent": 62.0},
+    STORY_PATIENT: {"scan_date": "2025-06-16", "cac_agatston": 412, "lvef_percent": 45},
+    PRACTICE_PATIENT: {"scan_date": "2025-08-18", "cac_agatston": 138, "lvef_percent": 62},
 }
 
 #: Wearable trends that are written, not drawn: mean daily steps at the first and
@@ -90,7 +90,7 @@ SCENARIO_WEARABLES = {
 #: WHO-5 answers that are written, not drawn, one list per questionnaire (items 1-5).
 SCENARIO_PROM = {
     STORY_PATIENT: [[4, 3, 3, 3, 4], [3, 2, 2, 2, 3], [2, 2, 1, 1, 2]],
-    PRACTICE_PATIENT: [[4, 4, 4, 3, 4], [4, 3, 4, 4, 4], [4, 4, 3, 4, 4]],
+    PRACTICE_PATIENT: [[4, 4, 4, 3, 4], [4, 3, 4, 4, 3], [4, 4, 4, 4, 4]],
 }
 
 _PATIENT_ID = COHORT_COLUMNS["patient_id"]
@@ -179,8 +179,8 @@ def make_imaging(cohort: pd.DataFrame, *, seed: int | None = IMAGING_SEED) -> pd
     age = cohort["age_years"].to_numpy(dtype=float)
     male = (cohort["sex"] == "male").to_numpy()
     smoker = cohort["smoker"].astype(bool).to_numpy()
-    log_odds = -4.0 + 0.08 * age + 0.9 * male + 0.6 * smoker
-    any_calcium = draws[:, 1] < 1 / (1 + np.exp(-(log_odds - 3.2)))
+    log_odds = -5.5 + 0.09 * age + 0.9 * male + 0.6 * smoker
+    any_calcium = draws[:, 1] < 1 / (1 + np.exp(-log_odds))
     positive = np.exp(3.6 + 0.03 * (age - 55) + 1.3 * _normal(draws[:, 2]))
     cac = np.where(any_calcium, np.clip(np.round(positive), 1, 3000), 0.0)
     lvef = np.clip(np.round(62 + 5 * _normal(draws[:, 3])), 20, 75)
@@ -194,7 +194,8 @@ def make_imaging(cohort: pd.DataFrame, *, seed: int | None = IMAGING_SEED) -> pd
     )
     scanned = (draws[:, 0] < _SCANNED_SHARE) | ids.isin(list(SCENARIO_IMAGING)).to_numpy()
     frame = frame[scanned].reset_index(drop=True)
-    return _write_scenario(frame, SCENARIO_IMAGING)
+    frame = _write_scenario(frame, SCENARIO_IMAGING)
+    return frame.astype({"cac_agatston": int, "lvef_percent": int})
 
 
 def _normal(uniform: np.ndarray) -> np.ndarray:
@@ -587,7 +588,8 @@ def score_prom(responses: Mapping | Sequence[int] | pd.Series | pd.DataFrame) ->
     >>> score_prom([4, 3, 3, 3, 7])
     Traceback (most recent call last):
     ...
-    ValueError: WHO-5 item 5 has the answer 7, but answers run from 0 (at no time) to 5 (all of the time). Check the form.
+    ValueError: WHO-5 item 5 has the answer 7, but answers run from 0 (at no time)
+    to 5 (all of the time). Check the form.
     """
     columns = list(prom_items()["column"])
     if isinstance(responses, pd.DataFrame):

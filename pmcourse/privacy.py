@@ -73,7 +73,9 @@ def pseudonymise(ids: pd.Series | Sequence[str], key: str) -> pd.Series:
     >>> pseudonymise(["PM-000030"], "short")
     Traceback (most recent call last):
     ...
-    ValueError: The key has 5 characters; a pseudonymisation key needs at least 16, because a short key can be guessed by trying keys. Choose a longer secret and keep it apart from the data.
+    ValueError: The key has 5 characters; a pseudonymisation key needs at least 16,
+    because a short key can be guessed by trying keys. Choose a longer secret and
+    keep it apart from the data.
     """
     if not isinstance(key, str):
         raise TypeError(f"The key must be text (str); got {type(key).__name__}.")
@@ -89,6 +91,10 @@ def pseudonymise(ids: pd.Series | Sequence[str], key: str) -> pd.Series:
     return series.map(
         lambda value: hmac.new(secret, str(value).encode("utf-8"), hashlib.sha256).hexdigest()
     ).rename("pseudonym")
+
+
+def _is_whole(number: object) -> bool:
+    return isinstance(number, int | np.integer) and not isinstance(number, bool)
 
 
 def _check_columns(df: pd.DataFrame, quasi_identifiers: Sequence[str]) -> list[str]:
@@ -318,7 +324,7 @@ def suppress_small_classes(
     [0, 1]
     """
     columns = _check_columns(df, quasi_identifiers)
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+    if not _is_whole(k) or k < 1:
         raise ValueError(f"k must be a whole number, 1 or more; got {k!r}.")
     if df.empty:
         return df.copy()
