@@ -46,7 +46,7 @@ __all__ = [
     "her_key_result",
     "her_pseudonym",
     "his_last_who5",
-    "k_coarser",
+    "k_no_postcode",
     "n_cac_100",
     "n_flagged",
     "pseudonym_cases",
@@ -75,9 +75,9 @@ WHO5_ITEMS = list(health_data.prom_items()["column"])
 #: years, postcode digits kept, smallest class kept after suppression).
 GENERALISATIONS = {
     "A": (5, 2, 1),
-    "B": (10, 1, 1),
-    "C": (10, 2, TARGET_K),
-    "D": (20, 0, 1),
+    "B": (10, 0, 1),
+    "C": (5, 0, TARGET_K),
+    "D": (10, 2, TARGET_K),
 }
 
 
@@ -90,7 +90,10 @@ GENERALISATIONS = {
 def _extract() -> pd.DataFrame:
     cohort = datasets.load("cohort").merge(datasets.load("postcodes"), on="patient_id")
     extract = cohort[["patient_id", *QUASI_IDENTIFIERS, "smoker", "ldl_cholesterol_mmol_l"]]
-    return extract.assign(patient_id=privacy.pseudonymise(extract["patient_id"], COURSE_KEY))
+    return extract.assign(
+        patient_id=privacy.pseudonymise(extract["patient_id"], COURSE_KEY),
+        sex=extract["sex"].astype(str),  # plain text: groupby counts only classes that occur
+    )
 
 
 def clinic_extract() -> pd.DataFrame:
@@ -103,7 +106,7 @@ def clinic_extract() -> pd.DataFrame:
     Examples
     --------
     >>> extract = clinic_extract()
-    >>> len(extract), extract["patient_id"].str.len().iloc[0]
+    >>> len(extract), int(extract["patient_id"].str.len().iloc[0])
     (1000, 64)
     """
     return _extract().copy()
@@ -127,8 +130,13 @@ def _generalise(extract: pd.DataFrame, age_width: int, postcode_digits: int) -> 
 
 
 def _coarser() -> pd.DataFrame:
-    """The extract with 10-year age bands and two-digit postcodes, as in the notebook."""
-    return _generalise(_extract(), 10, 2)
+    """The extract with 10-year age bands and one-digit postcodes, as in the notebook."""
+    return _generalise(_extract(), 10, 1)
+
+
+def _no_postcode() -> pd.DataFrame:
+    """The extract with 10-year age bands and no postcode, as in the notebook."""
+    return _generalise(_extract(), 10, 0)
 
 
 def _plain_hash(patient_id: str) -> str:
@@ -268,30 +276,30 @@ def her_pseudonym(answer: Any) -> CheckResult:
     )
 
 
-def k_coarser(answer: Any) -> CheckResult:
-    """Check the k of the extract with 10-year age bands and two-digit postcodes (your turn 5).
+def k_no_postcode(answer: Any) -> CheckResult:
+    """Check the k of the extract with 10-year age bands and no postcode (your turn 5).
 
     Examples
     --------
-    >>> k_coarser(_coarser().groupby(QUASI_IDENTIFIERS).size().min()).passed
+    >>> k_no_postcode(_no_postcode().groupby(QUASI_IDENTIFIERS).size().min()).passed
     True
-    >>> k_coarser(_coarser().groupby(QUASI_IDENTIFIERS).size().max()).passed
+    >>> k_no_postcode(_no_postcode().groupby(QUASI_IDENTIFIERS).size().max()).passed
     False
     """
-    sizes = _coarser().groupby(QUASI_IDENTIFIERS).size()
+    sizes = _no_postcode().groupby(QUASI_IDENTIFIERS).size()
     slips = [
         (int(sizes.max()), "That is the largest class. k is the size of the smallest: .min()."),
         (len(sizes), "That is the number of classes. k is the size of the smallest class: "
          ".size().min()."),
-        (privacy.k_anonymity(_extract(), QUASI_IDENTIFIERS), "That is the k of the original "
-         "extract. Group the rows of `coarser`, the generalised one."),
+        (privacy.k_anonymity(_coarser(), QUASI_IDENTIFIERS), "That is the k of `coarser`, "
+         "which still has a digit of the postcode. Group the rows of `no_postcode`."),
     ]  # fmt: skip
     return _count_check(
         answer,
-        privacy.k_anonymity(_coarser(), QUASI_IDENTIFIERS),
-        "k_coarser",
-        "Count the records of each class with coarser.groupby(quasi_identifiers).size(), then "
-        "take the smallest with .min().",
+        privacy.k_anonymity(_no_postcode(), QUASI_IDENTIFIERS),
+        "k_no_postcode",
+        "Count the records of each class with no_postcode.groupby(quasi_identifiers).size(), "
+        "then take the smallest with .min().",
         slips,
     )
 
@@ -414,7 +422,7 @@ def generalised_k_cases(*seeds: int, n_patients: int = 400) -> list[tuple]:
     Examples
     --------
     >>> [(len(table), width, digits) for table, width, digits in generalised_k_cases(3)]
-    [(400, 20, 1)]
+    [(400, 15, 0)]
     """
     settings = [(5, 2), (10, 1), (20, 1), (15, 0), (10, 3)]
     cases = []
