@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -915,6 +916,8 @@ def plot_prom_scores(
         ax.axhline(value, color=colour, linestyle=style, linewidth=1.5, label=label.format(value))
     ax.set_ylim(0, 100)
     ax.set_ylabel("WHO-5 well-being (0-100)")
+    ax.xaxis.set_major_locator(mdates.MonthLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     ax.tick_params(axis="x", labelrotation=30, labelsize="small")
     return _finished(ax, legend={"loc": "lower left", "fontsize": "small"})
 
