@@ -10,7 +10,7 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
-from grading_helpers import grade_mistakes, with_slip
+from grading_helpers import assert_choice_teaches, grade_mistakes, with_slip
 
 from pmcourse import datasets, privacy
 from pmcourse.checks import beyond_the_genome as checks
@@ -280,14 +280,7 @@ def test_the_best_generalisation_reaches_k_5_with_the_least_discernibility_loss(
     [("anonymous_or_pseudonymised", "B"), ("wearable_research_use", "B"), ("her_key_result", "A")],
 )
 def test_interpretation_questions_grade_the_right_choice_and_explain_the_wrong(name, right):
-    question = getattr(checks, name)
-    assert question(right, quick=False).passed
-    for label, reasoning in question.reasoning.items():
-        if label == right:
-            continue
-        result = question(label, quick=False)
-        assert not result.passed and reasoning in result.message
-        assert question.options[right] not in result.message
+    assert_choice_teaches(getattr(checks, name), right)
 
 
 # --------------------------------------------------------------------------
