@@ -28,6 +28,7 @@ from pmcourse.reference import load_table, lookup
 __all__ = [
     "IMAGING_COLUMNS",
     "IMAGING_SEED",
+    "N_WEAR_DAYS",
     "POSTCODE_COLUMNS",
     "POSTCODES_SEED",
     "PRACTICE_PATIENT",
