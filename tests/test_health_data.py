@@ -161,6 +161,12 @@ def test_imaging_categories_at_their_boundaries(measure, value, category):
     assert imaging_category(measure, value) == category
 
 
+def test_imaging_values_between_categories_and_below_them():
+    assert imaging_category("lvef_percent", 40.5) == "mildly reduced (41-49%)"
+    with pytest.raises(ValueError, match="below the lowest category"):
+        imaging_category("cac_agatston", -1)
+
+
 def test_an_unknown_imaging_measure_lists_the_known_ones():
     with pytest.raises(ValueError, match="cac_agatston"):
         imaging_category("ldl", 3)
