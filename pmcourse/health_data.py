@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from pmcourse.cohort import COHORT_COLUMNS, patient_draws
 from pmcourse.reference import load_table, lookup
@@ -28,6 +29,7 @@ from pmcourse.reference import load_table, lookup
 __all__ = [
     "IMAGING_COLUMNS",
     "IMAGING_SEED",
+    "N_WEAR_DAYS",
     "POSTCODE_COLUMNS",
     "POSTCODES_SEED",
     "PRACTICE_PATIENT",
@@ -200,8 +202,6 @@ def make_imaging(cohort: pd.DataFrame, *, seed: int | None = IMAGING_SEED) -> pd
 
 def _normal(uniform: np.ndarray) -> np.ndarray:
     """Standard normal numbers from uniform draws (the inverse normal CDF)."""
-    from scipy.stats import norm
-
     return norm.ppf(np.clip(uniform, 1e-9, 1 - 1e-9))
 
 
@@ -290,7 +290,8 @@ def make_wearables(cohort: pd.DataFrame, *, seed: int | None = WEARABLES_SEED) -
 def make_prom(cohort: pd.DataFrame, *, seed: int | None = PROM_SEED) -> pd.DataFrame:
     """WHO-5 Well-Being Index answers of the patients who wore a device.
 
-    The wearers of :func:`make_wearables` answered the WHO-5 three times: at the
+    The wearers of the course's wearables (:func:`make_wearables` with its
+    default seed, whatever ``seed`` is here) answered the WHO-5 three times: at the
     start, the middle and the end of the wear period. Each answer is 0 (at no
     time) to 5 (all of the time), around a personal level that drifts a little.
     The story patients' answers are written (:data:`SCENARIO_PROM`). Score them
@@ -400,17 +401,23 @@ def imaging_category(measure: str, value: float) -> str:
     'CAC 300 or more'
     >>> imaging_category("lvef_percent", 45)
     'mildly reduced (41-49%)'
+    >>> imaging_category("cac_agatston", -3)
+    Traceback (most recent call last):
+    ...
+    ValueError: cac_agatston = -3 is below the lowest category (0); check the value.
     """
     table = load_table("imaging_categories")
     rows = table[table["measure"] == measure]
     if rows.empty:
         known = sorted(table["measure"].unique())
         raise ValueError(f"There is no imaging measure {measure!r}. Known: {known}.")
-    lower = rows["lower"].fillna(-np.inf)
-    upper = rows["upper"].fillna(np.inf)
-    match = rows[(lower <= value) & (value <= upper)]
-    if match.empty:
-        raise ValueError(f"{measure} = {value!r} is outside every category; check the value.")
+    lowest = rows["lower"].fillna(-np.inf).min()
+    if pd.isna(value) or value < lowest:
+        raise ValueError(
+            f"{measure} = {value!r} is below the lowest category ({lowest:g}); check the value."
+        )
+    # the categories follow each other: the first whose upper bound the value does not pass
+    match = rows[value <= rows["upper"].fillna(np.inf)]
     return str(match["category"].iloc[0])
 
 

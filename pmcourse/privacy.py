@@ -87,6 +87,12 @@ def pseudonymise(ids: pd.Series | Sequence[str], key: str) -> pd.Series:
             "and keep it apart from the data."
         )
     series = ids if isinstance(ids, pd.Series) else pd.Series(list(ids), dtype=object)
+    if series.isna().any():
+        where = series.index[series.isna()][0]
+        raise ValueError(
+            f"The identifier at index {where} is missing; every record needs an identifier to "
+            "pseudonymise. Remove or fix the records without one first."
+        )
     secret = key.encode("utf-8")
     return series.map(
         lambda value: hmac.new(secret, str(value).encode("utf-8"), hashlib.sha256).hexdigest()

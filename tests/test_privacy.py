@@ -83,6 +83,11 @@ def test_a_short_or_empty_key_is_refused_with_the_reason(key):
     assert ("empty" if not key else f"{len(key)} characters") in str(error.value)
 
 
+def test_a_missing_identifier_is_refused():
+    with pytest.raises(ValueError, match="at index 1 is missing"):
+        pseudonymise(["PM-000030", None], KEY)
+
+
 def test_a_key_of_exactly_16_characters_is_accepted():
     assert len(pseudonymise(["PM-000030"], "x" * MIN_KEY_LENGTH)[0]) == 64
 
