@@ -259,7 +259,7 @@ def _prom_row(prom: pd.DataFrame, scores: pd.Series) -> dict[str, str]:
         "prom_change",
         change=latest - first,
         first_date=prom["date"].iloc[0],
-        meaningful=lookup("prom_who5_scoring", "name", "value")["meaningful_change"],
+        meaningful=health_data.prom_scoring()["meaningful_change"],
     )[0]
     return _row(
         "PROM",

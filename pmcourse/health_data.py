@@ -49,6 +49,7 @@ __all__ = [
     "make_wearables",
     "prom_items",
     "prom_meaning",
+    "prom_scoring",
     "score_prom",
     "weekly_summary",
 ]
@@ -540,6 +541,27 @@ def prom_items() -> pd.DataFrame:
     'I have felt cheerful and in good spirits'
     """
     return load_table("prom_who5_items")
+
+
+def prom_scoring() -> pd.Series:
+    """The WHO-5 scoring rule and cut-offs, by name (Topp et al. 2015).
+
+    Returns
+    -------
+    pandas.Series of float
+        ``response_min``, ``response_max``, ``multiplier``,
+        ``poor_wellbeing_below``, ``likely_depression_at_or_below`` and
+        ``meaningful_change``, from ``pmcourse/resources/prom_who5_scoring.csv``
+        (which also says what each means).
+
+    Examples
+    --------
+    >>> rule = prom_scoring()
+    >>> float(rule["multiplier"]), float(rule["poor_wellbeing_below"])
+    (4.0, 52.0)
+    """
+    table = load_table("prom_who5_scoring")
+    return table.set_index("name")["value"].astype(float).rename("value")
 
 
 def _rule(name: str) -> float:

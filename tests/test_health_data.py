@@ -236,7 +236,7 @@ def test_weekly_summary_by_hand():
 
 
 def test_score_prom_applies_the_published_rule():
-    rule = load_table("prom_who5_scoring").set_index("name")["value"]
+    rule = health_data.prom_scoring()
     assert rule["multiplier"] == 4 and rule["response_max"] == 5
     assert score_prom([0, 0, 0, 0, 0]) == 0.0
     assert score_prom([5, 5, 5, 5, 5]) == 100.0
