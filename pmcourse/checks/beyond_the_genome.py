@@ -242,7 +242,8 @@ def his_last_who5(answer: Any) -> CheckResult:
         answer,
         health_data.score_prom(answers),
         name="his_last_who5",
-        hint="Add up his five answers with answers.sum() and multiply the raw score by 4.",
+        hint="Add up his five answers with answers.sum() and multiply the raw score by "
+        'rule["multiplier"].',
         common_mistakes=slips,
     )
 
