@@ -38,6 +38,20 @@ from pmcourse.cohort import (
 )
 from pmcourse.diplotypes import DIPLOTYPE_GENES, DIPLOTYPES_SEED, make_diplotypes
 from pmcourse.genetics import GENOTYPES_SEED, make_genotypes, snp_panel
+from pmcourse.health_data import (
+    IMAGING_COLUMNS,
+    IMAGING_SEED,
+    POSTCODE_COLUMNS,
+    POSTCODES_SEED,
+    PROM_COLUMNS,
+    PROM_SEED,
+    WEARABLE_COLUMNS,
+    WEARABLES_SEED,
+    make_imaging,
+    make_postcodes,
+    make_prom,
+    make_wearables,
+)
 from pmcourse.medications import MEDICATION_COLUMNS, MEDICATIONS_SEED, make_medications
 from pmcourse.oncology import (
     CANCER_OUTCOME_COLUMNS,
@@ -389,6 +403,55 @@ DATASETS = {
             generated_by=f"pmcourse.risk.make_second_ancestry(2000, seed={SECOND_ANCESTRY_SEED})",
             rows="one per person",
         ),
+        Dataset(
+            name="imaging",
+            filename="imaging.csv",
+            description="Imaging-derived measures (module 7) of the about 30% of cohort patients "
+            "who had a cardiac CT and an echocardiogram in 2025: the coronary artery calcium "
+            "(Agatston) score and the left-ventricular ejection fraction. PM-000030's (after his "
+            "NSTEMI) and PM-000008's (prevention clinic) are written (`SCENARIO_IMAGING` in "
+            "`pmcourse.health_data`).",
+            build=lambda: make_imaging(_generated("cohort"), seed=IMAGING_SEED),
+            columns=lambda: dict(IMAGING_COLUMNS),
+            generated_by=f"pmcourse.health_data.make_imaging(cohort, seed={IMAGING_SEED})",
+            rows="one per scanned patient",
+        ),
+        Dataset(
+            name="wearables",
+            filename="wearables.csv",
+            description="Citizen-generated data (module 7): daily steps and resting heart rate "
+            "from the wearables of about 5% of the cohort and the two story patients, over 120 "
+            "days from 2025-09-01, with the gaps (days not worn have no row) and artefacts (0 "
+            "steps on worn days, implausible counts and heart rates) of real devices; "
+            "`pmcourse.health_data.clean_wearables` flags them. PM-000030's steps fall during "
+            "his cancer treatment; PM-000008's stay steady.",
+            build=lambda: make_wearables(_generated("cohort"), seed=WEARABLES_SEED),
+            columns=lambda: dict(WEARABLE_COLUMNS),
+            generated_by=f"pmcourse.health_data.make_wearables(cohort, seed={WEARABLES_SEED})",
+            rows="one per patient and day worn",
+        ),
+        Dataset(
+            name="prom",
+            filename="prom.csv",
+            description="Patient-reported outcomes (module 7): the answers of the wearers of "
+            "wearables.csv to the WHO-5 Well-Being Index (pmcourse/resources/prom_who5_items.csv, "
+            "Topp et al. 2015) at the start, the middle and the end of the wear period. Score "
+            "them with `pmcourse.health_data.score_prom` (raw 0-25 x 4 = 0-100).",
+            build=lambda: make_prom(_generated("cohort"), seed=PROM_SEED),
+            columns=lambda: dict(PROM_COLUMNS),
+            generated_by=f"pmcourse.health_data.make_prom(cohort, seed={PROM_SEED})",
+            rows="one per questionnaire",
+        ),
+        Dataset(
+            name="postcodes",
+            filename="postcodes.csv",
+            description="A synthetic Danish postcode for every cohort patient (module 7's "
+            "quasi-identifiers: age, sex, postcode), one of a few real postcodes of the "
+            "patient's region (pmcourse/resources/postcodes_dk.csv; approximate).",
+            build=lambda: make_postcodes(_generated("cohort"), seed=POSTCODES_SEED),
+            columns=lambda: dict(POSTCODE_COLUMNS),
+            generated_by=f"pmcourse.health_data.make_postcodes(cohort, seed={POSTCODES_SEED})",
+        ),
     ]
 }
 
@@ -470,6 +533,8 @@ def _restore_types(frame: pd.DataFrame) -> pd.DataFrame:
     for column, levels in categories.items():
         if column in frame.columns:
             frame[column] = pd.Categorical(frame[column], categories=levels)
+    if "postcode" in frame.columns:
+        frame["postcode"] = frame["postcode"].astype(str)
     return frame
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -28,13 +29,16 @@ __all__ = [
     "plot_exposure",
     "plot_funnel",
     "plot_hardy_weinberg",
+    "plot_k_anonymity",
     "plot_kaplan_meier",
     "plot_phenotype_counts",
+    "plot_prom_scores",
     "plot_survival_curves",
     "plot_vaf_purity",
     "plot_roc_curves",
     "plot_score_distribution",
     "plot_screening",
+    "plot_wearable_trend",
 ]
 
 #: Okabe & Ito's colour-blind-safe palette (black omitted).
@@ -812,3 +816,145 @@ def plot_screening(table: pd.DataFrame, threshold: float, *, ax: Axes | None = N
     ax.xaxis.set_major_formatter(lambda value, _: f"{value:.0%}")
     legend = {"loc": "upper left", "bbox_to_anchor": (1.02, 1), "fontsize": "small"}
     return _finished(ax, legend=legend)
+
+
+def plot_wearable_trend(weekly: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """One patient's weekly mean steps per day, with the days worn under each week.
+
+    Parameters
+    ----------
+    weekly : pandas.DataFrame
+        One patient's rows of :func:`pmcourse.health_data.weekly_summary`:
+        ``week``, ``days_worn``, ``mean_steps_per_day``.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> weekly = pd.DataFrame({"week": [1, 2, 3], "days_worn": [7, 5, 6],
+    ...                        "mean_steps_per_day": [8000, 6500, 5000]})
+    >>> ax = plot_wearable_trend(weekly)
+    >>> ax.get_ylabel()
+    'steps per day (weekly mean)'
+    >>> plt.close(ax.figure)
+    """
+    ax = _axes(ax)
+    ax.plot(
+        weekly["week"],
+        weekly["mean_steps_per_day"],
+        color=OKABE_ITO[4],
+        marker="o",
+        linewidth=2,
+        label="weekly mean of the clean days",
+    )
+    for week, worn in zip(weekly["week"], weekly["days_worn"], strict=True):
+        ax.annotate(
+            f"{worn}",
+            (week, 0),
+            xytext=(0, 2),
+            textcoords="offset points",
+            ha="center",
+            fontsize="x-small",
+            color="dimgrey",
+        )
+    ax.set_ylim(0, max(float(weekly["mean_steps_per_day"].max()) * 1.15, 1000))
+    ax.set_xlabel("week of wearing (numbers at the bottom: days worn)")
+    ax.set_ylabel("steps per day (weekly mean)")
+    ax.yaxis.set_major_formatter(lambda value, _: f"{value:,.0f}")
+    return _finished(ax, legend={"loc": "upper right", "fontsize": "small"})
+
+
+def plot_prom_scores(
+    dates: pd.Series | Sequence[str],
+    scores: pd.Series | Sequence[float],
+    *,
+    ax: Axes | None = None,
+) -> Axes:
+    """WHO-5 percentage scores over time, with the published cut-offs as lines.
+
+    Parameters
+    ----------
+    dates : sequence of str
+        The questionnaire dates (YYYY-MM-DD).
+    scores : sequence of float
+        Their :func:`pmcourse.health_data.score_prom` scores (0-100).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = plot_prom_scores(["2025-09-01", "2025-12-29"], [68, 32])
+    >>> [line.get_label() for line in ax.get_lines()][1:]
+    ['poor well-being (below 52)', 'likely depression (28 or less)']
+    >>> plt.close(ax.figure)
+    """
+    from pmcourse.reference import lookup
+
+    rule = lookup("prom_who5_scoring", "name", "value")
+    ax = _axes(ax)
+    ax.plot(
+        pd.to_datetime(pd.Series(list(dates))),
+        list(scores),
+        color=OKABE_ITO[2],
+        marker="s",
+        linewidth=2,
+        label="WHO-5 score",
+    )
+    for name, label, colour, style in [
+        ("poor_wellbeing_below", "poor well-being (below {:.0f})", OKABE_ITO[0], "--"),
+        ("likely_depression_at_or_below", "likely depression ({:.0f} or less)", OKABE_ITO[5], ":"),
+    ]:
+        value = float(rule[name])
+        ax.axhline(value, color=colour, linestyle=style, linewidth=1.5, label=label.format(value))
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("WHO-5 well-being (0-100)")
+    ax.xaxis.set_major_locator(mdates.MonthLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.tick_params(axis="x", labelrotation=30, labelsize="small")
+    return _finished(ax, legend={"loc": "lower left", "fontsize": "small"})
+
+
+def plot_k_anonymity(
+    class_sizes: pd.Series | Sequence[int], k: int, *, ax: Axes | None = None
+) -> Axes:
+    """How many records sit in equivalence classes of each size, the chosen k marked.
+
+    Parameters
+    ----------
+    class_sizes : sequence of int
+        The ``n_records`` of :func:`pmcourse.privacy.equivalence_classes`.
+    k : int
+        The smallest class size kept (classes left of the line are suppressed).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = plot_k_anonymity([1, 1, 2, 5, 12], k=5)
+    >>> [tick.get_text() for tick in ax.get_xticklabels()][:3]
+    ['1', '2', '3']
+    >>> plt.close(ax.figure)
+    """
+    ax = _axes(ax)
+    sizes = np.asarray(class_sizes, dtype=int)
+    labels = [str(size) for size in range(1, 10)] + ["10+"]
+    binned = np.minimum(sizes, 10)
+    records = [int(sizes[binned == size].sum()) for size in range(1, 11)]
+    colours = [OKABE_ITO[5] if size < k else OKABE_ITO[1] for size in range(1, 11)]
+    ax.bar(labels, records, color=colours, edgecolor="black", linewidth=0.5)
+    ax.axvline(min(k, 11) - 1.5, color="black", linestyle=":", linewidth=1.5)
+    ax.set_xlabel("size of the record's equivalence class (red: below k, suppressed)")
+    ax.set_ylabel("records")
+    return _finished(ax)

@@ -37,10 +37,12 @@ from pmcourse.exposure import drug_models, simulate_exposure, simulator_phenotyp
 from pmcourse.genetics import simulate_genotype_counts
 from pmcourse.oncology import SCENARIO_PATIENTS, expected_vaf, kaplan_meier, logrank
 from pmcourse.plots import (
+    OKABE_ITO,
     plot_call_accuracy,
     plot_exposure,
     plot_funnel,
     plot_hardy_weinberg,
+    plot_k_anonymity,
     plot_screening,
     plot_survival_curves,
     plot_vaf_purity,
@@ -55,12 +57,15 @@ __all__ = [
     "exposure_explorer",
     "funnel_explorer",
     "hardy_weinberg_explorer",
+    "K_ANONYMITY_QUASI_IDENTIFIERS",
+    "k_anonymity_explorer",
     "km_explorer",
     "screening_explorer",
     "update_coverage",
     "update_exposure",
     "update_funnel",
     "update_hardy_weinberg",
+    "update_k_anonymity",
     "update_km",
     "update_vaf",
     "vaf_explorer",
@@ -522,6 +527,112 @@ def screening_explorer():
     )
 
 
+#: The quasi-identifiers of the k-anonymity explorer: the cohort's age and sex
+#: and the synthetic postcode (pmcourse.health_data.make_postcodes).
+K_ANONYMITY_QUASI_IDENTIFIERS = ["age_years", "sex", "postcode"]
+
+
+@cache
+def _quasi_identifier_extract():
+    from pmcourse.datasets import load  # imported here: the data are read on first use
+
+    cohort = load("cohort").merge(load("postcodes"), on="patient_id")
+    return cohort[K_ANONYMITY_QUASI_IDENTIFIERS].assign(sex=cohort["sex"].astype(str))
+
+
+def update_k_anonymity(
+    age_band_width: int = 10, postcode_digits: int = 2, suppress_below: int = 5
+) -> Figure:
+    """Generalise the cohort's age, sex and postcode; watch k and the information lost.
+
+    Parameters
+    ----------
+    age_band_width : int, default 10
+        Ages in bands of this many years (:func:`pmcourse.privacy.age_band`; 1 keeps them).
+    postcode_digits : int, default 2
+        Postcode digits kept (:func:`pmcourse.privacy.truncate_postcode`; 4 keeps them).
+    suppress_below : int, default 5
+        Records in equivalence classes smaller than this are suppressed
+        (:func:`pmcourse.privacy.suppress_small_classes`; 1 suppresses none).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: records by the size of their class (:func:`pmcourse.plots.plot_k_anonymity`);
+        right: the share of records unique before suppression, the share
+        suppressed and the information lost (:func:`pmcourse.privacy.information_loss`).
+        The title gives k of the released table.
+
+    Examples
+    --------
+    >>> figure = update_k_anonymity(10, 2, 5)
+    >>> figure.axes[0].get_title(loc="left").startswith("Released: ")
+    True
+    >>> plt.close(figure)
+    """
+    from pmcourse.privacy import (
+        age_band,
+        equivalence_classes,
+        information_loss,
+        k_anonymity,
+        share_unique,
+        suppress_small_classes,
+        truncate_postcode,
+    )
+
+    original = _quasi_identifier_extract()
+    qis = K_ANONYMITY_QUASI_IDENTIFIERS
+    generalised = original.assign(
+        age_years=age_band(original["age_years"], age_band_width),
+        postcode=truncate_postcode(original["postcode"], postcode_digits),
+    )
+    released = suppress_small_classes(generalised, qis, suppress_below)
+    loss = information_loss(original, released, qis)
+    figure, (left, right) = plt.subplots(
+        1, 2, figsize=(10, 3.5), layout="constrained", width_ratios=[3, 2]
+    )
+    plot_k_anonymity(equivalence_classes(generalised, qis)["n_records"], suppress_below, ax=left)
+    shares = {
+        "unique\n(before suppression)": share_unique(generalised, qis),
+        "suppressed": loss["suppressed_share"],
+        "information lost": loss["loss"],
+    }
+    right.bar(
+        list(shares), list(shares.values()), color=[OKABE_ITO[5], OKABE_ITO[0], OKABE_ITO[4]]
+    )
+    for position, value in enumerate(shares.values()):
+        right.annotate(f"{value:.0%}", (position, value), ha="center", va="bottom")
+    right.set_ylim(0, 1.1)
+    right.set_ylabel("share")
+    right.yaxis.set_major_formatter(lambda value, _: f"{value:.0%}")
+    right.spines[["top", "right"]].set_visible(False)
+    k = k_anonymity(released, qis)
+    left.set_title(
+        f"Released: {len(released)} of {len(original)} records, k = {k}"
+        + (" (nothing left to release)" if released.empty else ""),
+        loc="left",
+        fontsize="medium",
+    )
+    return figure
+
+
+def k_anonymity_explorer():
+    """Generalising a data extract: age bands, postcode digits and suppression.
+
+    Returns
+    -------
+    ipywidgets.interactive
+        Display it in a notebook (make it the last line of a cell). Moving a
+        slider redraws :func:`update_k_anonymity`.
+    """
+    return _explorer(
+        update_k_anonymity,
+        age_band_width=("Age band width (years)", 10, 1, 30, 1),
+        postcode_digits=("Postcode digits kept", 2, 0, 4, 1),
+        suppress_below=("Suppress classes smaller than (k)", 5, 1, 20, 1),
+    )
+
+
 def _explorer(update: Callable[..., Figure], **controls: tuple) -> Any:
     """``ipywidgets.interactive`` over `update`, with one labelled control per argument.
 
@@ -598,5 +709,10 @@ WIDGET_DEMOS: dict[str, WidgetDemo] = {
         update=update_screening,
         widget=screening_explorer,
         example={"threshold": 0.15, "model": "clinical + polygenic score"},
+    ),
+    "k_anonymity": WidgetDemo(
+        update=update_k_anonymity,
+        widget=k_anonymity_explorer,
+        example={"age_band_width": 10, "postcode_digits": 2, "suppress_below": 5},
     ),
 }

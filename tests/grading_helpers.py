@@ -99,3 +99,13 @@ def grade_mistakes(folder: Path, assignment: str, mistakes) -> pd.DataFrame:
     course = copy_course(folder)
     answers = master_answers(course, assignment)
     return grade(course, assignment, {"master": answers, **mistakes(answers)})
+
+
+def assert_choice_teaches(question, right: str) -> None:
+    """A choice passes its right option; each wrong one shows its reasoning, never the answer."""
+    assert question(right, quick=False).passed
+    for label, reasoning in question.reasoning.items():
+        if label != right:
+            result = question(label, quick=False)
+            assert not result.passed and reasoning in result.message
+            assert question.options[right] not in result.message

@@ -9,6 +9,7 @@ from pmcourse.cli import main
 from pmcourse.cohort import make_cohort
 from pmcourse.diplotypes import make_diplotypes, phenotype_table
 from pmcourse.genetics import make_genotypes
+from pmcourse.health_data import make_imaging, make_postcodes, make_prom, make_wearables
 from pmcourse.medications import make_medications
 from pmcourse.risk import make_cad_outcomes, make_prs_dosages
 
@@ -82,6 +83,10 @@ def test_generators_with_their_defaults_give_the_first_patients_of_every_file(ro
         "medications": make_medications(cohort),
         "prs_dosages": make_prs_dosages(cohort),
         "cad_outcomes": make_cad_outcomes(cohort),
+        "imaging": make_imaging(cohort),
+        "wearables": make_wearables(cohort),
+        "prom": make_prom(cohort),
+        "postcodes": make_postcodes(cohort),
     }
     # module 2's data hold a few chosen patients: tests/test_sequencing.py checks them;
     # module 3's trios are families, not patients: tests/test_variants.py checks them
