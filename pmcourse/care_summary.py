@@ -70,11 +70,9 @@ class CareSummary:
 _MIN_DAYS_A_WEEK = 4
 
 
-def _text(key: str, **values: object) -> tuple[str, str]:
-    """An action text of ``care_summary_actions.csv`` and its source module."""
-    text = lookup("care_summary_actions", "key", "text")[key].format(**values)
-    module = lookup("care_summary_actions", "key", "module")[key]
-    return text, "" if pd.isna(module) else f"module {module:.0f}"
+def _text(key: str, **values: object) -> str:
+    """An action text of ``care_summary_actions.csv``, filled in with ``values``."""
+    return lookup("care_summary_actions", "key", "text")[key].format(**values)
 
 
 def _row(section: str, finding: str, action: str, source: str) -> dict[str, str]:
@@ -132,12 +130,12 @@ def _pharmacogenomic_rows(patient_id: str) -> list[dict[str, str]]:
     source = "module 4 (diplotypes.csv, pmcourse.pgx)"
     diplotypes = _of("diplotypes", patient_id)
     if diplotypes.empty:
-        return [_row("pharmacogenomics", "no genotype", *_text("not_tested"))]
+        return [_row("pharmacogenomics", "no genotype", _text("not_tested"), source)]
     profile = diplotypes.drop(columns=["patient_id", "ancestry"]).iloc[0].to_dict()
     alerts = pgx.drug_gene_alerts(list(_of("medications", patient_id)["drug"]), profile)
     if alerts.empty:
-        text, module = _text("no_pgx_alert")
-        return [_row("pharmacogenomics", "no actionable drug-gene pair", text, source)]
+        finding = "no current medicine with an actionable result"
+        return [_row("pharmacogenomics", finding, _text("no_pgx_alert"), source)]
     rows = []
     for alert in alerts.itertuples(index=False):
         genes = "; ".join(
@@ -166,19 +164,19 @@ def _tumour_rows(patient_id: str) -> list[dict[str, str]]:
         origin = oncology.variant_origin(variants)
         germline = variants[(origin == "germline") & variants["driver"].astype(bool)]
         if germline.empty:
-            rows = [_row("germline finding", "none", _text("no_germline")[0], source)]
+            rows = [_row("germline finding", "none", _text("no_germline"), source)]
         else:
             rows = [
                 _row(
                     "germline finding",
                     f"{v.gene} {v.alteration} ({v.hgvs_p}), in the blood sample too",
-                    _text("germline")[0],
+                    _text("germline"),
                     source,
                 )
                 for v in germline.itertuples(index=False)
             ]
     else:
-        rows = [_row("germline finding", "tumour-only testing", _text("not_tested")[0], source)]
+        rows = [_row("germline finding", "tumour-only testing", _text("not_tested"), source)]
     tmb = oncology.tumour_mutational_burden(variants, patient["panel_size_mb"])
     markers = oncology.biomarkers(variants, msi_status=patient["msi_status"], tmb=tmb)
     therapies = oncology.match_therapies(markers, patient["tumour_type"])
@@ -206,7 +204,7 @@ def _polygenic_score_row(patient_id: str) -> dict[str, str]:
         "polygenic score",
         f"coronary artery disease score at the {_ordinal(place)} percentile of the "
         "cohort's European-ancestry patients",
-        _text("prs_top" if top else "prs_not_top")[0],
+        _text("prs_top" if top else "prs_not_top"),
         "module 6 (prs_dosages.csv, pmcourse.risk)",
     )
 
@@ -245,7 +243,7 @@ def _wearable_row(weekly: pd.DataFrame) -> dict[str, str]:
         f"steps per day {first:,.0f} in the first two weeks, {last:,.0f} in the last two "
         f"({last / first - 1:+.0%}) over {int(weekly['week'].max())} weeks; "
         f"{int(weekly['days_flagged'].sum())} days with an artefact removed",
-        _text("wearable")[0],
+        _text("wearable"),
         source,
     )
 
@@ -260,7 +258,7 @@ def _prom_row(prom: pd.DataFrame, scores: pd.Series) -> dict[str, str]:
         change=latest - first,
         first_date=prom["date"].iloc[0],
         meaningful=health_data.prom_scoring()["meaningful_change"],
-    )[0]
+    )
     return _row(
         "PROM",
         f"WHO-5 well-being {latest:.0f} of 100 ({prom['date'].iloc[-1]}); {change}",

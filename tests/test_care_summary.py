@@ -2,7 +2,13 @@ import pytest
 
 from pmcourse import datasets, pgx, risk
 from pmcourse.care_summary import SUMMARY_COLUMNS, CareSummary, care_summary
-from pmcourse.health_data import PRACTICE_PATIENT, STORY_PATIENT, prom_meaning, score_prom
+from pmcourse.health_data import (
+    PRACTICE_PATIENT,
+    STORY_PATIENT,
+    prom_meaning,
+    prom_scoring,
+    score_prom,
+)
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +79,10 @@ def test_the_health_data_rows_match_the_data(story):
     row = _section(story, "PROM").iloc[0]
     assert f"WHO-5 well-being {latest:.0f} of 100" in row["finding"]
     assert row["action"] == prom_meaning(latest)
+    meaningful = prom_scoring()["meaningful_change"]
+    change = latest - score_prom(prom).iloc[0]
+    assert f"a change of {change:+.0f} points" in row["finding"]
+    assert f"({meaningful:.0f} points is a meaningful change)" in row["finding"]
     assert "(-4" in _section(story, "wearable")["finding"].item()  # steps fell by 40-49%
 
 
