@@ -9,6 +9,7 @@ conftest.py); tests/test_browser.py checks it again in a real browser.
 import doctest
 import importlib.util
 import re
+from itertools import pairwise
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -497,7 +498,7 @@ def test_every_glossary_term_starts_after_an_empty_line():
     lines = (ROOT / "book" / "glossary.md").read_text(encoding="utf-8").splitlines()
     glued = [
         f"line {number}: {line}"
-        for number, (previous, line) in enumerate(zip(lines, lines[1:]), start=2)
+        for number, (previous, line) in enumerate(pairwise(lines), start=2)
         if previous.startswith("  ") and line and not line.startswith((" ", "`"))
     ]
     assert not glued, "a glossary term needs an empty line before it:\n" + "\n".join(glued)

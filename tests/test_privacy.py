@@ -272,19 +272,3 @@ def test_information_loss_refuses_records_not_in_the_original(worked):
     moved = worked.set_axis(range(10, 18))
     with pytest.raises(ValueError, match="not in the original"):
         information_loss(worked, moved, QIS)
-
-
-def test_k_anonymity_agrees_with_pycanon_where_it_is_installed(extract):
-    """The independent implementation, when someone installs it beside the course.
-
-    pycanon pins exact versions of numpy, scipy, pandas and typing_extensions, so
-    it is not a dependency of the course (see test_k_anonymity_worked_example);
-    this test runs when it is installed and is skipped otherwise.
-    """
-    anonymity = pytest.importorskip("pycanon.anonymity")
-    for width, digits in [(1, 4), (10, 1), (20, 0)]:
-        table = extract.assign(
-            age_years=age_band(extract["age_years"], width),
-            postcode=truncate_postcode(extract["postcode"], digits),
-        )[QIS]
-        assert k_anonymity(table, QIS) == anonymity.k_anonymity(table.copy(), QIS)
