@@ -27,12 +27,12 @@ def _data(args: argparse.Namespace) -> int:
 
 
 def _release(args: argparse.Namespace) -> int:
-    from pmcourse.grading import GradingError, assignment_names, generate_release
+    from pmcourse.grading import GradingError, assignment_names, course_folder, generate_release
 
-    assignments = args.assignments or assignment_names(args.course_dir)
     try:
-        for assignment in assignments:
-            print(f"wrote {generate_release(args.course_dir, assignment)}")
+        course = course_folder(args.course_dir)
+        for assignment in args.assignments or assignment_names(course):
+            print(f"wrote {generate_release(course, assignment)}")
     except GradingError as error:
         print(f"pmcourse release: {error}", file=sys.stderr)
         return 2
@@ -40,20 +40,28 @@ def _release(args: argparse.Namespace) -> int:
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from pmcourse.grading import GradingError, autograde, scores
+    from pmcourse.batch import grade_class
+    from pmcourse.grading import GradingError, course_folder
 
     try:
-        report = autograde(args.course_dir, args.assignment, args.student or None)
-        table = scores(args.course_dir, args.assignment)
+        report = grade_class(
+            course_folder(args.course_dir),
+            args.assignment,
+            students=args.student,
+            workers=args.workers,
+            cell_timeout=args.cell_timeout,
+            time_limit_s=args.time_limit,
+            memory_limit_mb=args.memory_limit,
+            progress=not args.quiet,
+        )
     except GradingError as error:
         print(f"pmcourse grade: {error}", file=sys.stderr)
         return 2
     print(report)
-    print(table.to_string())
     if args.out:
-        table.to_csv(args.out)
+        report.scores.to_csv(args.out)
         print(f"wrote {args.out}")
-    return 1 if report.problems else 0
+    return 1 if report.needs_review else 0
 
 
 def _rewrite(command: str, write, notebooks: Sequence[str]) -> int:
@@ -100,6 +108,14 @@ def _new_module(args: argparse.Namespace) -> int:
     return 0
 
 
+def _course_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--course-dir",
+        help="nbgrader course folder (default: this folder if it holds nbgrader_config.py, "
+        "else exercises/)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pmcourse",
@@ -115,15 +131,28 @@ def build_parser() -> argparse.ArgumentParser:
         "release", help="regenerate the student versions in exercises/release/ from source/"
     )
     release.add_argument("assignments", nargs="*", help="assignments (default: all in source/)")
-    release.add_argument("--course-dir", default="exercises", help="nbgrader course folder")
+    _course_option(release)
     release.set_defaults(run=_release)
     grade = commands.add_parser(
         "grade", help="autograde the collected submissions of an assignment; print scores"
     )
     grade.add_argument("assignment", help="assignment, such as 01_foundations")
-    grade.add_argument("--course-dir", default="exercises", help="nbgrader course folder")
+    _course_option(grade)
     grade.add_argument("--student", action="append", help="only this student (repeatable)")
-    grade.add_argument("--out", help="also write the scores to this CSV file")
+    grade.add_argument(
+        "--workers", type=int, help="submissions graded at once (default: the CPU cores)"
+    )
+    grade.add_argument(
+        "--cell-timeout", type=float, help="seconds a cell may run (default: Execute.timeout)"
+    )
+    grade.add_argument(
+        "--time-limit", type=float, help="seconds one submission may run (default: course)"
+    )
+    grade.add_argument(
+        "--memory-limit", type=float, help="MB of memory a kernel may use (default: course)"
+    )
+    grade.add_argument("--quiet", action="store_true", help="no progress bar")
+    grade.add_argument("--out", help="also write the gradebook's scores to this CSV file")
     grade.set_defaults(run=_grade)
     header = commands.add_parser(
         "header", help="rewrite module notebooks' first cell from their pmcourse metadata"

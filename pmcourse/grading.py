@@ -35,6 +35,7 @@ __all__ = [
     "GradingError",
     "assignment_names",
     "autograde",
+    "course_folder",
     "fill_answers",
     "generate_release",
     "nbgrader_command",
@@ -112,12 +113,36 @@ def _error_lines(log: str) -> str:
     return "\n".join(picked) if picked else "\n".join(lines[-10:])
 
 
+def course_folder(course_dir: str | Path | None = None) -> Path:
+    """The nbgrader course folder a grading command works in.
+
+    It is `course_dir` when given; else the current folder when it holds an
+    ``nbgrader_config.py`` (as nbgrader itself works); else ``exercises/``
+    in the current folder (the repository's course).
+
+    Raises
+    ------
+    GradingError
+        If that folder has no ``nbgrader_config.py``.
+
+    Examples
+    --------
+    >>> from pmcourse.modules import ROOT
+    >>> course_folder(ROOT / "exercises").name
+    'exercises'
+    """
+    if course_dir is None:
+        here = Path.cwd()
+        course_dir = here if (here / "nbgrader_config.py").is_file() else here / "exercises"
+    return _course_dir(course_dir)
+
+
 def _course_dir(course_dir: str | Path) -> Path:
     course = Path(course_dir).resolve()
     if not (course / "nbgrader_config.py").is_file():
         raise GradingError(
             f"{course} is not an nbgrader course folder: it has no nbgrader_config.py. "
-            "Give the course's exercises/ folder."
+            "Give the course folder with --course-dir, or run the command in it."
         )
     return course
 
@@ -441,13 +466,19 @@ def autograde(
     return report
 
 
+def _gradebook_config(course: Path):
+    """The traitlets configuration in a course folder's nbgrader_config.py."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    return PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+
+
 def _gradebook(course: Path):
     """An nbgrader Gradebook for a course folder, configured by its nbgrader_config.py."""
     from nbgrader.api import Gradebook
     from nbgrader.coursedir import CourseDirectory
-    from traitlets.config.loader import PyFileConfigLoader
 
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    config = _gradebook_config(course)
     course_directory = CourseDirectory(config=config)
     return Gradebook(course_directory.db_url, course_directory.course_id)
 

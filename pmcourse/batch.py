@@ -1,0 +1,701 @@
+"""Grading a class: every submission of an assignment autograded in parallel, with limits.
+
+:func:`grade_class` runs nbgrader's own autograder (``NbGraderAPI.autograde``,
+the code behind ``nbgrader autograde``) on each submission in
+``submitted/<student>/<assignment>/``, in several worker processes at once.
+Each worker writes to its own copy of the gradebook; after each submission
+it sends that submission's grades back and this process alone writes them
+into the course's gradebook, so nothing waits on a locked database and the
+grades are those a sequential ``nbgrader autograde`` records.
+
+Nothing stops the batch: a submission that cannot be read, whose kernel dies,
+that runs past the time limit or uses more memory than allowed is stopped
+and listed with the reason. Each submission is also compared with the
+student version to tell a real edit of a test cell from the checksum
+warning nbgrader gives for every cell with hidden tests
+(jupyter/nbgrader#1961). Files in ``submitted/`` are only read.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+import multiprocessing
+import os
+import shutil
+import tempfile
+import time
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait
+from pathlib import Path
+
+import nbformat
+
+from pmcourse.grading import (
+    GradingError,
+    _course_dir,
+    _gradebook_config,
+    _in_gradebook,
+    _notebook_problem,
+    _require_source,
+    generate_release,
+    scores,
+)
+
+__all__ = ["ClassReport", "Outcome", "compare_with_release", "grade_class", "grading_settings"]
+
+#: Seconds between two looks at the running submissions (time and memory).
+_POLL_S = 0.2
+#: Seconds a worker gets to report after its kernel was stopped, before it is replaced.
+_GRACE_S = 20.0
+#: Defaults of the course settings (``c.PmcourseGrading`` in nbgrader_config.py).
+_DEFAULTS = {"time_limit_s": 600.0, "memory_limit_mb": 2000.0, "pass_mark_percent": 50.0}
+
+
+def grading_settings(course_dir: str | Path) -> dict[str, float]:
+    """The course's grading settings: ``c.PmcourseGrading`` in its nbgrader_config.py.
+
+    Returns
+    -------
+    dict of str to float
+        ``time_limit_s`` (the longest one submission may run), ``memory_limit_mb``
+        (the most memory its kernel may use) and ``pass_mark_percent`` (the share
+        of an assignment's points that passes a module), each from the
+        configuration or its default.
+
+    Examples
+    --------
+    >>> from pmcourse.modules import ROOT
+    >>> sorted(grading_settings(ROOT / "exercises"))
+    ['memory_limit_mb', 'pass_mark_percent', 'time_limit_s']
+    """
+    section = _gradebook_config(_course_dir(course_dir)).get("PmcourseGrading", {})
+    return {name: float(section.get(name, default)) for name, default in _DEFAULTS.items()}
+
+
+# --------------------------------------------------------------------------
+# What happened to one submission
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """What grading did with one student's submission.
+
+    Attributes
+    ----------
+    student : str
+        The student's id (their folder in ``submitted/``).
+    graded : bool
+        nbgrader autograded it and its grades are in the gradebook.
+    reasons : list of str
+        Why an instructor should look at it; empty when nothing is wrong.
+    seconds : float
+        Wall time of its grading.
+    false_alarms : int
+        Test cells for which nbgrader warns "Attribute 'checksum' ... has
+        changed" although the learner did not touch them (the cell has
+        hidden tests: jupyter/nbgrader#1961). Not a reason for review.
+    """
+
+    student: str
+    graded: bool = False
+    reasons: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    false_alarms: int = 0
+    record: dict | None = None
+    log: str = ""
+
+    @property
+    def needs_review(self) -> bool:
+        return bool(self.reasons)
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file under a folder, by relative path."""
+    if not folder.is_dir():
+        return {}
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _graded_cells(notebook: nbformat.NotebookNode) -> dict[str, nbformat.NotebookNode]:
+    return {
+        cell.metadata["nbgrader"]["grade_id"]: cell
+        for cell in notebook.cells
+        if "grade_id" in cell.get("metadata", {}).get("nbgrader", {})
+    }
+
+
+def compare_with_release(
+    submitted: nbformat.NotebookNode,
+    release: nbformat.NotebookNode,
+    source: nbformat.NotebookNode | None = None,
+) -> tuple[list[str], int]:
+    """Real changes to the cells a learner may not edit, and nbgrader's false alarms.
+
+    Parameters
+    ----------
+    submitted, release : nbformat.NotebookNode
+        A learner's notebook and the student version it was made from.
+    source : nbformat.NotebookNode, optional
+        The instructor master, to count the false alarms.
+
+    Returns
+    -------
+    reasons : list of str
+        One line for each test or read-only cell that was deleted or edited,
+        and each graded cell whose type was changed. nbgrader restores them
+        all from the source before grading, so they earn nothing; an
+        instructor may still want to know.
+    false_alarms : int
+        Unchanged read-only cells whose master differs from the student
+        version (the hidden tests were taken out): nbgrader warns "Attribute
+        'checksum' ... has changed" for each, because the gradebook keeps the
+        master's checksum (jupyter/nbgrader#1961). Nothing was changed.
+
+    Examples
+    --------
+    >>> from nbformat.v4 import new_code_cell, new_notebook
+    >>> meta = {"nbgrader": {"grade_id": "test_f", "locked": True, "grade": True}}
+    >>> release = new_notebook(cells=[new_code_cell("assert f() == 1", metadata=meta)])
+    >>> master = new_notebook(cells=[new_code_cell("assert f() == 1; f(2)", metadata=meta)])
+    >>> compare_with_release(release, release, master)
+    ([], 1)
+    >>> edited = new_notebook(cells=[new_code_cell("pass", metadata=meta)])
+    >>> compare_with_release(edited, release, master)
+    (['test cell test_f was edited (nbgrader ran the original)'], 0)
+    >>> compare_with_release(new_notebook(cells=[]), release)[0]
+    ['test cell test_f was deleted (nbgrader put it back and ran it)']
+    """
+    reasons, false_alarms = [], 0
+    cells = _graded_cells(submitted)
+    masters = _graded_cells(source) if source is not None else {}
+    for grade_id, original in _graded_cells(release).items():
+        meta = original.metadata["nbgrader"]
+        what = "test cell" if meta.get("grade") and not meta.get("solution") else "cell"
+        cell = cells.get(grade_id)
+        if cell is None:
+            if meta.get("locked") or meta.get("grade"):
+                reasons.append(f"{what} {grade_id} was deleted (nbgrader put it back and ran it)")
+        elif cell.cell_type != original.cell_type:
+            reasons.append(
+                f"cell {grade_id} was changed from {original.cell_type} to {cell.cell_type} "
+                "(nbgrader changed it back)"
+            )
+        elif meta.get("locked") and cell.source.strip() != original.source.strip():
+            reasons.append(f"{what} {grade_id} was edited (nbgrader ran the original)")
+        elif meta.get("locked") and grade_id in masters:
+            false_alarms += masters[grade_id].source.strip() != original.source.strip()
+    return reasons, false_alarms
+
+
+# --------------------------------------------------------------------------
+# The worker: one process, its own gradebook, one submission at a time
+# --------------------------------------------------------------------------
+
+
+def _api(course: Path, db_url: str, cell_timeout: float | None):
+    """An NbGraderAPI on the course's configuration, writing to `db_url`."""
+    from nbgrader.apps.api import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    config = _gradebook_config(course)
+    config.CourseDirectory.root = str(course)
+    config.CourseDirectory.db_url = db_url
+    if cell_timeout is not None:
+        config.Execute.timeout = int(cell_timeout)
+    log = logging.getLogger(f"pmcourse.batch.worker{os.getpid()}")
+    log.propagate = False
+    log.setLevel(logging.INFO)
+    return NbGraderAPI(CourseDirectory(config=config), config=config, log=log)
+
+
+def _read_record(db_url: str, course_id: str, assignment: str, student: str) -> dict | None:
+    """Everything autograding records about one submission, from a gradebook."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(db_url, course_id) as gradebook:
+        try:
+            submission = gradebook.find_submission(assignment, student)
+        except MissingEntry:
+            return None
+        person = submission.student
+        return {
+            "student": {
+                name: getattr(person, name)
+                for name in ("first_name", "last_name", "email", "lms_user_id")
+            },
+            "submission": {
+                "timestamp": submission.timestamp,
+                "extension": submission.extension,
+            },
+            "notebooks": {
+                notebook.name: {
+                    "fields": {
+                        "flagged": notebook.flagged,
+                        "late_submission_penalty": notebook.late_submission_penalty,
+                    },
+                    "grades": {
+                        grade.name: {
+                            name: getattr(grade, name)
+                            for name in (
+                                "auto_score",
+                                "manual_score",
+                                "extra_credit",
+                                "needs_manual_grade",
+                            )
+                        }
+                        for grade in notebook.grades
+                    },
+                    "comments": {
+                        comment.name: {
+                            "auto_comment": comment.auto_comment,
+                            "manual_comment": comment.manual_comment,
+                        }
+                        for comment in notebook.comments
+                    },
+                }
+                for notebook in submission.notebooks
+            },
+        }
+
+
+def _write_record(gradebook, assignment: str, student: str, record: dict) -> None:
+    """Write one submission's record (from :func:`_read_record`) into a gradebook."""
+    gradebook.update_or_create_student(student, **record["student"])
+    with warnings.catch_warnings():  # nbgrader's add_submission, on SQLAlchemy 2
+        warnings.filterwarnings("ignore", message=".*not in session.*")
+        submission = gradebook.update_or_create_submission(assignment, student)
+    for name, value in record["submission"].items():
+        setattr(submission, name, value)
+    for notebook_name, notebook in record["notebooks"].items():
+        row = gradebook.find_submission_notebook(notebook_name, assignment, student)
+        for name, value in notebook["fields"].items():
+            setattr(row, name, value)
+        for grades, find in (
+            (notebook["grades"], gradebook.find_grade),
+            (notebook["comments"], gradebook.find_comment),
+        ):
+            for cell, values in grades.items():
+                target = find(cell, notebook_name, assignment, student)
+                for name, value in values.items():
+                    setattr(target, name, value)
+    gradebook.db.commit()
+
+
+def _stopped_cells(folder: Path) -> list[str]:
+    """Reasons found in the autograded notebooks: cells stopped by the timeout or memory."""
+    reasons = []
+    for path in sorted(folder.glob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        for index, cell in enumerate(notebook.cells, start=1):
+            names = {o.get("ename") for o in cell.get("outputs", []) if o.output_type == "error"}
+            where = cell.metadata.get("nbgrader", {}).get("grade_id", f"number {index}")
+            if names & {"CellTimeoutError", "KeyboardInterrupt"}:
+                reasons.append(f"cell {where} ran past the time allowed per cell and was stopped")
+            elif "MemoryError" in names:
+                reasons.append(f"cell {where} ran out of memory")
+    return reasons
+
+
+def _nbgrader_failure(error: str) -> str:
+    if "DeadKernelError" in error or "Kernel died" in error:
+        return (
+            "the notebook's Python kernel stopped while it ran (its code ends the process, "
+            "such as os._exit() or exit(), or it crashed); not graded"
+        )
+    last = (error.strip().splitlines() or ["no message"])[-1]
+    return f"nbgrader could not autograde it ({last[:200]}); see the grading log"
+
+
+@dataclass(frozen=True)
+class _Task:
+    course: Path
+    assignment: str
+    course_id: str
+    release: dict  # notebook name -> student version
+    source: dict  # notebook name -> instructor master
+
+
+def _grade_one(api, task: _Task, student: str, db_url: str) -> Outcome:
+    """Autograde one student's submission with the worker's API; report what happened."""
+    start = time.perf_counter()
+    outcome = Outcome(student)
+    folder = task.course / "submitted" / student / task.assignment
+    names = sorted(p.name for p in folder.glob("*.ipynb")) if folder.is_dir() else []
+    missing = sorted(set(task.release) - set(names))
+    if not names:
+        outcome.reasons.append(f"there is no notebook (.ipynb) in {folder}")
+    elif missing:
+        outcome.reasons.append(
+            f"{', '.join(missing)} is missing (found {', '.join(names)}): if the learner "
+            f"renamed it, copy it as {missing[0]} into a new submission or ask them to resubmit"
+        )
+    gradable = bool(set(names) & set(task.release))
+    for name in names:
+        problem = _notebook_problem(folder / name)
+        if problem:
+            gradable = False
+            outcome.reasons.append(f"{problem} Ask the student to save and submit again.")
+        elif name in task.release:
+            edits, alarms = compare_with_release(
+                nbformat.read(folder / name, as_version=4),
+                task.release[name],
+                task.source.get(name),
+            )
+            outcome.reasons += edits
+            outcome.false_alarms += alarms
+    if gradable:
+        result = api.autograde(task.assignment, student, force=True, create=True)
+        outcome.log = result.get("log", "")
+        outcome.graded = bool(result["success"])
+        if not result["success"]:
+            outcome.reasons.append(_nbgrader_failure(result.get("error", "")))
+        outcome.reasons += _stopped_cells(task.course / "autograded" / student / task.assignment)
+        outcome.record = _read_record(db_url, task.course_id, task.assignment, student)
+    outcome.seconds = time.perf_counter() - start
+    return outcome
+
+
+def _worker(connection, task: _Task, db_url: str, cell_timeout: float | None, log: str) -> None:
+    """A worker process: grade the students it is sent, one at a time, until None."""
+    with open(log, "a", encoding="utf-8") as stream:  # the kernels' chatter, not the terminal
+        os.dup2(stream.fileno(), 1)
+        os.dup2(stream.fileno(), 2)
+    api = _api(task.course, db_url, cell_timeout)
+    while (student := connection.recv()) is not None:
+        try:
+            outcome = _grade_one(api, task, student, db_url)
+        except Exception as error:  # report it and go on with the next student
+            outcome = Outcome(student, reasons=[f"pmcourse could not grade it: {error!r}"])
+        connection.send(outcome)
+
+
+# --------------------------------------------------------------------------
+# The batch
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class ClassReport:
+    """The result of :func:`grade_class`: one :class:`Outcome` per student and the scores.
+
+    ``str(report)`` is the readable summary; :meth:`write_csv` writes the table.
+    """
+
+    assignment: str
+    outcomes: list[Outcome]
+    scores: object  # pandas.DataFrame of pmcourse.grading.scores, or None
+    seconds: float
+    workers: int
+    csv_path: Path | None = None
+
+    @property
+    def needs_review(self) -> list[Outcome]:
+        return [outcome for outcome in self.outcomes if outcome.needs_review]
+
+    def rows(self) -> list[dict]:
+        """One row per student: status, score, maximum, free text pending, reasons."""
+        rows = []
+        for outcome in sorted(self.outcomes, key=lambda o: o.student):
+            known = self.scores is not None and outcome.student in self.scores.index
+            row = self.scores.loc[outcome.student] if known else None
+            rows.append(
+                {
+                    "student": outcome.student,
+                    "status": "needs review" if outcome.needs_review else "graded",
+                    "autograded_score": row["autograded_score"] if known else "",
+                    "autograded_max": row["autograded_max"] if known else "",
+                    "manual_grading_pending": bool(row["needs_manual_grading"]) if known else "",
+                    "reasons": "; ".join(outcome.reasons),
+                    "seconds": round(outcome.seconds, 1),
+                }
+            )
+        return rows
+
+    def write_csv(self, path: str | Path) -> Path:
+        """Write :meth:`rows` as CSV; return the path."""
+        path = Path(path)
+        rows = self.rows()
+        with open(path, "w", newline="", encoding="utf-8") as stream:
+            writer = csv.DictWriter(stream, fieldnames=list(rows[0]) if rows else ["student"])
+            writer.writeheader()
+            writer.writerows(rows)
+        self.csv_path = path
+        return path
+
+    def __str__(self) -> str:
+        graded = sum(not o.needs_review for o in self.outcomes)
+        lines = [
+            f"{self.assignment}: {len(self.outcomes)} submission(s) in {self.seconds:.1f} s "
+            f"with {self.workers} worker(s): {graded} graded, "
+            f"{len(self.needs_review)} need review."
+        ]
+        for row in self.rows():
+            score = (
+                f"{row['autograded_score']:g} / {row['autograded_max']:g}"
+                if row["autograded_score"] != ""
+                else "no score"
+            )
+            pending = ", free text to grade" if row["manual_grading_pending"] is True else ""
+            lines.append(f"  {row['student']}: {score}{pending}")
+            if row["reasons"]:
+                lines.append(f"      needs review: {row['reasons']}")
+        alarms = sum(o.false_alarms for o in self.outcomes)
+        if alarms:
+            lines.append(
+                f"nbgrader's warnings \"Attribute 'checksum' ... has changed\" for {alarms} "
+                "untouched test cell(s) with hidden tests are a known false alarm "
+                "(jupyter/nbgrader#1961); the real edits are listed above."
+            )
+        if self.csv_path:
+            lines.append(f"wrote {self.csv_path}")
+        return "\n".join(lines)
+
+
+def _students(course: Path, assignment: str, students: Iterable[str] | None) -> list[str]:
+    submitted = course / "submitted"
+    found = sorted(p.parent.name for p in submitted.glob(f"*/{assignment}") if p.is_dir())
+    wanted = found if students is None else sorted(set(students))
+    if not wanted:
+        raise GradingError(
+            f"No submission of {assignment!r} in {submitted}. Collect them first "
+            "(nbgrader collect or zip_collect)."
+        )
+    return wanted
+
+
+class _Pool:
+    """Worker processes, each with its own gradebook copy; replaced when stopped."""
+
+    def __init__(self, n: int, task: _Task, folder: Path, cell_timeout: float | None) -> None:
+        self.task, self.folder, self.cell_timeout = task, folder, cell_timeout
+        self.context = multiprocessing.get_context("spawn")
+        self.slots: list[dict] = []
+        main_db = task.course / "gradebook.db"
+        for i in range(n):
+            db = folder / f"worker{i}.db"
+            shutil.copy2(main_db, db)
+            self.slots.append({"db_url": f"sqlite:///{db}", "index": i})
+            self._start(self.slots[-1])
+
+    def _start(self, slot: dict) -> None:
+        here, there = self.context.Pipe()
+        process = self.context.Process(
+            target=_worker,
+            args=(
+                there,
+                self.task,
+                slot["db_url"],
+                self.cell_timeout,
+                str(self.folder / f"worker{slot['index']}.log"),
+            ),
+            daemon=True,
+        )
+        process.start()
+        slot.update(process=process, connection=here, student=None, started=0.0, stopped=None)
+
+    def replace(self, slot: dict) -> None:
+        slot["process"].kill()
+        slot["process"].join()
+        self._start(slot)
+
+    def close(self) -> None:
+        for slot in self.slots:
+            try:
+                slot["connection"].send(None)
+            except OSError:
+                pass
+        for slot in self.slots:
+            slot["process"].join(timeout=10)
+            if slot["process"].is_alive():
+                slot["process"].kill()
+
+
+def _kernel_memory_mb(pid: int) -> tuple[float, list]:
+    """Memory (RSS, MB) of a worker's child processes (its kernel), and the processes."""
+    import psutil
+
+    try:
+        children = psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return 0.0, []
+    total = 0
+    for child in children:
+        try:
+            total += child.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return total / 1e6, children
+
+
+def _stop(children: list) -> None:
+    for child in children:
+        try:
+            child.kill()
+        except Exception:  # already gone
+            pass
+
+
+def grade_class(
+    course_dir: str | Path,
+    assignment: str,
+    *,
+    students: Iterable[str] | None = None,
+    workers: int | None = None,
+    cell_timeout: float | None = None,
+    time_limit_s: float | None = None,
+    memory_limit_mb: float | None = None,
+    progress: bool = False,
+) -> ClassReport:
+    """Autograde every submission of an assignment, several at a time, with limits.
+
+    Parameters
+    ----------
+    course_dir : str or pathlib.Path
+        The nbgrader course folder (see :func:`pmcourse.grading.course_folder`).
+    assignment : str
+        The assignment, such as ``"01_foundations"``.
+    students : iterable of str, optional
+        Only these students; by default everyone with a folder in ``submitted/``.
+    workers : int, optional
+        Submissions graded at once; by default the number of CPU cores.
+    cell_timeout : float, optional
+        Seconds one cell may run; by default the course's ``Execute.timeout``.
+    time_limit_s, memory_limit_mb : float, optional
+        Limits of one submission (its whole run; its kernel's memory); by
+        default the course's settings (:func:`grading_settings`).
+    progress : bool, default False
+        Show a progress bar with counts and the time left (on stderr).
+
+    Returns
+    -------
+    ClassReport
+        Also written as ``report-<assignment>.csv`` in the course folder,
+        with nbgrader's log in ``report-<assignment>.log``.
+
+    Raises
+    ------
+    GradingError
+        If the course or assignment does not exist, or there is nothing to grade.
+    """
+    from tqdm import tqdm
+
+    start = time.perf_counter()
+    course = _course_dir(course_dir)
+    _require_source(course, assignment)
+    wanted = _students(course, assignment, students)
+    settings = grading_settings(course)
+    time_limit = settings["time_limit_s"] if time_limit_s is None else time_limit_s
+    memory_limit = settings["memory_limit_mb"] if memory_limit_mb is None else memory_limit_mb
+    if not _in_gradebook(course, assignment):
+        generate_release(course, assignment, database=True)
+    before = _digest(course / "submitted")
+    release, source = (
+        {
+            path.name: nbformat.read(path, as_version=4)
+            for path in sorted((course / kind / assignment).glob("*.ipynb"))
+        }
+        for kind in ("release", "source")
+    )
+    course_id = _gradebook_config(course).CourseDirectory.get("course_id", "default_course")
+    task = _Task(course, assignment, course_id, release, source)
+    n = max(1, min(workers or os.cpu_count() or 1, len(wanted)))
+    outcomes: list[Outcome] = []
+    queue = list(wanted)
+    finished: list[tuple[dict, Outcome]] = []
+    bar = tqdm(total=len(wanted), unit="submission", desc=assignment, disable=not progress)
+    from nbgrader.api import Gradebook
+
+    with tempfile.TemporaryDirectory(prefix="pmcourse-grading-") as tmp:
+        pool = _Pool(n, task, Path(tmp), cell_timeout)
+        try:
+            with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id) as gradebook:
+                while queue or any(slot["student"] for slot in pool.slots):
+                    for slot in pool.slots:
+                        if slot["student"] is None and queue:
+                            slot["student"], slot["started"] = queue.pop(0), time.perf_counter()
+                            slot["connection"].send(slot["student"])
+                    busy = {slot["connection"]: slot for slot in pool.slots if slot["student"]}
+                    for connection in wait(list(busy), timeout=_POLL_S):
+                        slot = busy[connection]
+                        try:
+                            outcome = connection.recv()
+                        except (EOFError, OSError):  # the worker itself died
+                            outcome = Outcome(slot["student"], reasons=["the grader stopped"])
+                            pool.replace(slot)
+                        finished.append((slot, outcome))
+                    finished += _enforce_limits(pool, time_limit, memory_limit)
+                    for slot, outcome in finished:
+                        if slot["stopped"]:
+                            outcome.graded = False
+                            outcome.reasons = [slot["stopped"]] + [
+                                r for r in outcome.reasons if "kernel stopped" not in r
+                            ]
+                        if outcome.record:
+                            _write_record(gradebook, assignment, outcome.student, outcome.record)
+                        outcome.record = None
+                        outcomes.append(outcome)
+                        slot.update(student=None, stopped=None)
+                        bar.update(1)
+                        bar.set_postfix(review=sum(o.needs_review for o in outcomes))
+                    finished = []
+        finally:
+            pool.close()
+            bar.close()
+            log = "\n".join(
+                (Path(tmp) / f"worker{i}.log").read_text(encoding="utf-8", errors="replace")
+                for i in range(n)
+                if (Path(tmp) / f"worker{i}.log").exists()
+            )
+    if _digest(course / "submitted") != before:  # never expected: nbgrader only reads them
+        raise GradingError(f"Files in {course / 'submitted'} changed while grading. Check them.")
+    table = scores(course, assignment) if any(o.graded or o.log for o in outcomes) else None
+    report = ClassReport(assignment, outcomes, table, time.perf_counter() - start, n)
+    base = course / f"report-{assignment}"
+    Path(f"{base}.log").write_text(
+        "\n".join(f"== {o.student}\n{o.log}" for o in outcomes) + "\n== kernels\n" + log,
+        encoding="utf-8",
+    )
+    report.write_csv(f"{base}.csv")
+    return report
+
+
+def _enforce_limits(
+    pool: _Pool, time_limit: float, memory_limit: float
+) -> list[tuple[dict, Outcome]]:
+    """Stop the kernel of a submission past a limit; replace a worker that does not answer.
+
+    Returns the (slot, outcome) of each replaced worker's submission.
+    """
+    now = time.perf_counter()
+    replaced = []
+    for slot in pool.slots:
+        if not slot["student"]:
+            continue
+        elapsed = now - slot["started"]
+        if slot["stopped"]:
+            if elapsed > time_limit + _GRACE_S:
+                replaced.append((dict(slot), Outcome(slot["student"], seconds=elapsed)))
+                pool.replace(slot)
+            continue
+        used, children = _kernel_memory_mb(slot["process"].pid)
+        if used > memory_limit:
+            slot["stopped"] = (
+                f"it used more than {memory_limit:g} MB of memory and was stopped; not graded"
+            )
+        elif elapsed > time_limit:
+            slot["stopped"] = (
+                f"it ran longer than {time_limit:g} s (an endless loop?) and was stopped; "
+                "not graded"
+            )
+        if slot["stopped"]:
+            _stop(children)
+    return replaced
