@@ -305,11 +305,17 @@ def _stopped_cells(folder: Path) -> list[str]:
     return reasons
 
 
-def _nbgrader_failure(error: str) -> str:
-    if "DeadKernelError" in error or "Kernel died" in error:
+def _nbgrader_failure(error: str, log: str) -> str:
+    """Why nbgrader failed, from its error and its log (which holds the traceback)."""
+    if "DeadKernelError" in error + log:
         return (
             "the notebook's Python kernel stopped while it ran (its code ends the process, "
             "such as os._exit() or exit(), or it crashed); not graded"
+        )
+    if "CellTimeoutError" in error + log:
+        return (
+            "a cell ran past the time allowed per cell and did not stop when interrupted "
+            "(does it catch KeyboardInterrupt?); not graded"
         )
     last = (error.strip().splitlines() or ["no message"])[-1]
     return f"nbgrader could not autograde it ({last[:200]}); see the grading log"
@@ -331,7 +337,9 @@ def _grade_one(api, task: _Task, student: str, db_url: str) -> Outcome:
     folder = task.course / "submitted" / student / task.assignment
     names = sorted(p.name for p in folder.glob("*.ipynb")) if folder.is_dir() else []
     missing = sorted(set(task.release) - set(names))
-    if not names:
+    if not folder.is_dir():
+        outcome.reasons.append(f"no submission in {folder}")
+    elif not names:
         outcome.reasons.append(f"there is no notebook (.ipynb) in {folder}")
     elif missing:
         outcome.reasons.append(
@@ -357,7 +365,7 @@ def _grade_one(api, task: _Task, student: str, db_url: str) -> Outcome:
         outcome.log = result.get("log", "")
         outcome.graded = bool(result["success"])
         if not result["success"]:
-            outcome.reasons.append(_nbgrader_failure(result.get("error", "")))
+            outcome.reasons.append(_nbgrader_failure(result.get("error", ""), outcome.log))
         outcome.reasons += _stopped_cells(task.course / "autograded" / student / task.assignment)
         outcome.record = _read_record(db_url, task.course_id, task.assignment, student)
     outcome.seconds = time.perf_counter() - start
@@ -464,10 +472,13 @@ def _students(course: Path, assignment: str, students: Iterable[str] | None) -> 
     submitted = course / "submitted"
     found = sorted(p.parent.name for p in submitted.glob(f"*/{assignment}") if p.is_dir())
     wanted = found if students is None else sorted(set(students))
-    if not wanted:
+    if not set(wanted) & set(found):
+        missing = "".join(
+            f"\n  {s}: no submission in {submitted / s / assignment}" for s in wanted
+        )
         raise GradingError(
             f"No submission of {assignment!r} in {submitted}. Collect them first "
-            "(nbgrader collect or zip_collect)."
+            f"(nbgrader collect or zip_collect).{missing}"
         )
     return wanted
 
