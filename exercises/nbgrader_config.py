@@ -8,6 +8,7 @@ folder elsewhere (a hub, a temporary test folder) works unchanged.
 
 import os
 
+from pmcourse.feedback import FEEDBACK_PREPROCESSORS
 from pmcourse.grading_kernel import KERNEL_ARGUMENTS
 
 c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
@@ -33,6 +34,10 @@ c.Execute.extra_arguments = KERNEL_ARGUMENTS
 # A test cell a learner deleted is put back from the gradebook and run, so
 # deleting a test earns nothing (an edited one is restored by its checksum).
 c.OverwriteCells.add_missing_cells = True
+
+# Feedback shows each test's name, points and message, never the hidden tests or
+# their seeds (pmcourse.feedback; also for the formgrader's feedback button).
+c.GenerateFeedback.preprocessors = FEEDBACK_PREPROCESSORS
 
 # pmcourse's own settings (pmcourse grade, feedback, record); nbgrader ignores them.
 # Limits of one submission in `pmcourse grade`: its whole run, and the memory of

@@ -413,7 +413,7 @@ class ClassReport:
         """One row per student: status, score, maximum, free text pending, reasons."""
         rows = []
         for outcome in sorted(self.outcomes, key=lambda o: o.student):
-            known = self.scores is not None and outcome.student in self.scores.index
+            known = outcome.graded and outcome.student in getattr(self.scores, "index", [])
             row = self.scores.loc[outcome.student] if known else None
             rows.append(
                 {

@@ -2,8 +2,11 @@
 
 ``pmcourse data`` writes the course's data sets; ``pmcourse release`` regenerates
 the student versions of the graded exercises; ``pmcourse grade ASSIGNMENT``
-autogrades collected submissions and prints the scores; ``pmcourse header
-NOTEBOOK`` rewrites a module notebook's first cell from its metadata;
+autogrades collected submissions in parallel and reports them; ``pmcourse
+feedback ASSIGNMENT`` writes the learners' feedback without the hidden tests;
+``pmcourse export`` writes every score per question; ``pmcourse record
+STUDENT`` writes a learner's course record; ``pmcourse header NOTEBOOK``
+rewrites a module notebook's first cell from its metadata;
 ``pmcourse links`` writes the glossary terms and citations of the module
 notebooks as links that JupyterLab shows cleanly (:mod:`pmcourse.markup`);
 ``pmcourse new-module NN_slug "Title"`` writes the files of a new course module.
@@ -62,6 +65,51 @@ def _grade(args: argparse.Namespace) -> int:
         report.scores.to_csv(args.out)
         print(f"wrote {args.out}")
     return 1 if report.needs_review else 0
+
+
+def _feedback(args: argparse.Namespace) -> int:
+    from pmcourse.feedback import generate_feedback
+    from pmcourse.grading import GradingError, course_folder
+
+    try:
+        pages = generate_feedback(course_folder(args.course_dir), args.assignment)
+    except GradingError as error:
+        print(f"pmcourse feedback: {error}", file=sys.stderr)
+        return 2
+    for page in pages:
+        print(f"wrote {page}")
+    print(
+        f"{len(pages)} feedback page(s) without hidden tests. Return them with "
+        f"`nbgrader release_feedback {args.assignment}` (in the course folder)."
+    )
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from pmcourse.grading import GradingError, course_folder
+    from pmcourse.records import export
+
+    try:
+        paths = export(course_folder(args.course_dir), args.out)
+    except GradingError as error:
+        print(f"pmcourse export: {error}", file=sys.stderr)
+        return 2
+    for path in paths:
+        print(f"wrote {path}")
+    return 0
+
+
+def _record(args: argparse.Namespace) -> int:
+    from pmcourse.grading import GradingError, course_folder
+    from pmcourse.records import course_record
+
+    try:
+        path = course_record(course_folder(args.course_dir), args.student, args.out)
+    except GradingError as error:
+        print(f"pmcourse record: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote {path} (open it in a browser; print it to PDF from there)")
+    return 0
 
 
 def _rewrite(command: str, write, notebooks: Sequence[str]) -> int:
@@ -154,6 +202,25 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
     grade.add_argument("--out", help="also write the gradebook's scores to this CSV file")
     grade.set_defaults(run=_grade)
+    feedback = commands.add_parser(
+        "feedback", help="write the learners' feedback pages, without the hidden tests"
+    )
+    feedback.add_argument("assignment", help="assignment, such as 01_foundations")
+    _course_option(feedback)
+    feedback.set_defaults(run=_feedback)
+    export = commands.add_parser(
+        "export", help="write every learner's score per question and per assignment (CSV)"
+    )
+    _course_option(export)
+    export.add_argument("--out", help="folder for the CSV files (default: the course folder)")
+    export.set_defaults(run=_export)
+    record = commands.add_parser(
+        "record", help="write a learner's one-page course record (HTML) for a CPD portfolio"
+    )
+    record.add_argument("student", help="the learner's id in the gradebook")
+    _course_option(record)
+    record.add_argument("--out", help="folder for the page (default: records/ in the course)")
+    record.set_defaults(run=_record)
     header = commands.add_parser(
         "header", help="rewrite module notebooks' first cell from their pmcourse metadata"
     )

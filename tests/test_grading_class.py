@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import html
 import io
+import re
 import shutil
 
 import nbformat
@@ -24,6 +26,7 @@ from test_checks_foundations import _hard_coded_answers
 
 from pmcourse import cli
 from pmcourse.batch import grading_settings
+from pmcourse.feedback import hidden_test_lines
 from pmcourse.grading import (
     GradingError,
     course_folder,
@@ -324,3 +327,33 @@ def test_a_second_run_regrades_and_leaves_other_assignments_alone(corpus, tmp_pa
     assert cli.main(["grade", ASSIGNMENT, "--course-dir", str(again), "--quiet"]) == 0
     table = scores(again, ASSIGNMENT)
     assert table.equals(first.loc[["correct", "partly_wrong"]])
+
+
+@pytest.mark.slow
+def test_feedback_shows_tests_points_and_messages_but_no_hidden_test(corpus, capsys):
+    course = corpus[0]
+    assert cli.main(["feedback", ASSIGNMENT, "--course-dir", str(course)]) == 0
+    assert "without hidden tests" in capsys.readouterr().out
+    secrets = hidden_test_lines(
+        course / "source" / ASSIGNMENT / NOTEBOOK, course / "release" / ASSIGNMENT / NOTEBOOK
+    )
+    assert any("7301" in line for line in secrets)  # a seed of a hidden test
+    pages = sorted((course / "feedback").glob(f"*/{ASSIGNMENT}/*.html"))
+    graded = {folder.parts[-2] for folder in (course / "autograded").glob(f"*/{ASSIGNMENT}")}
+    assert {page.parts[-3] for page in pages} == graded >= {"correct", "partly_wrong"}
+    for page in pages:
+        text = html.unescape(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")))
+        leaked = [line for line in secrets if line in text]
+        assert not leaked, f"{page} shows hidden test code: {leaked[:3]}"
+        assert "_secret_cases" not in text
+    wrong = html.unescape(
+        re.sub(
+            r"<[^>]+>",
+            "",
+            (course / "feedback" / "partly_wrong" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text(
+                encoding="utf-8"
+            ),
+        )
+    )
+    assert "test_allele_frequency" in wrong and "Score: 0.0 / 2.0" in wrong
+    assert "AssertionError: " in wrong  # the check's own message
