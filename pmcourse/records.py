@@ -21,6 +21,7 @@ import pandas as pd
 
 from pmcourse.batch import grading_settings
 from pmcourse.grading import GradingError, _course_dir, _gradebook, _gradebook_config
+from pmcourse.modules import graded_parts
 
 __all__ = ["course_record", "export", "question_scores", "totals"]
 
@@ -38,14 +39,12 @@ QUESTION_COLUMNS = [
 
 
 def _kinds(course: Path, assignment: str) -> dict[str, str]:
-    """grade_id -> kind of part (code, interpretation, free-text) from the student version."""
-    kinds = {}
-    for path in sorted((course / "release" / assignment).glob("*.ipynb")):
-        for cell in nbformat.read(path, as_version=4).cells:
-            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-            if grade_id:
-                kinds[grade_id] = cell.metadata.get("pmcourse", {}).get("kind", "")
-    return kinds
+    """grade_id -> kind (code, interpretation, free-text), in the student version's order."""
+    return {
+        part.grade_id: part.kind or ""
+        for path in sorted((course / "release" / assignment).glob("*.ipynb"))
+        for part in graded_parts(path)
+    }
 
 
 def question_scores(course_dir: str | Path) -> pd.DataFrame:

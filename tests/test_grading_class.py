@@ -20,6 +20,7 @@ import re
 import shutil
 
 import nbformat
+import pandas as pd
 import pytest
 from grading_helpers import copy_course, master_answers, release_of, submit, with_slip
 from test_checks_foundations import _hard_coded_answers
@@ -29,6 +30,7 @@ from pmcourse.batch import grading_settings
 from pmcourse.feedback import hidden_test_lines
 from pmcourse.grading import (
     GradingError,
+    _gradebook,
     course_folder,
     fill_answers,
     generate_release,
@@ -36,6 +38,7 @@ from pmcourse.grading import (
     scores,
     solutions_from_source,
 )
+from pmcourse.modules import graded_parts
 
 ASSIGNMENT = "01_foundations"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
@@ -357,3 +360,43 @@ def test_feedback_shows_tests_points_and_messages_but_no_hidden_test(corpus, cap
     )
     assert "test_allele_frequency" in wrong and "Score: 0.0 / 2.0" in wrong
     assert "AssertionError: " in wrong  # the check's own message
+
+
+@pytest.mark.slow
+def test_export_has_every_question_and_the_free_text_marks_once_entered(corpus, capsys):
+    course = corpus[0]
+    parts = graded_parts(course / "release" / ASSIGNMENT / NOTEBOOK)
+    free_text = [part.grade_id for part in parts if part.kind == "free-text"]
+    with _gradebook(course) as gradebook:  # as the formgrader does
+        for grade_id in free_text:
+            grade = gradebook.find_grade(grade_id, ASSIGNMENT, ASSIGNMENT, "correct")
+            grade.manual_score = grade.max_score
+        gradebook.db.commit()
+    assert cli.main(["export", "--course-dir", str(course)]) == 0
+    assert f"wrote {course / 'scores-by-question.csv'}" in capsys.readouterr().out
+    questions = pd.read_csv(course / "scores-by-question.csv")
+    mine = questions[(questions["student"] == "correct")].set_index("question")
+    assert list(mine.index) == [part.grade_id for part in parts]  # every part, in order
+    assert (mine.loc[free_text, "status"] == "manual").all()
+    assert mine["score"].sum() == mine["max_score"].sum()
+    pending = questions[(questions["student"] == "partly_wrong")].set_index("question")
+    assert (pending.loc[free_text, "status"] == "pending").all()
+    table = pd.read_csv(course / "scores-totals.csv").set_index("student")
+    assert table.loc["correct", "percent"] == 100 and table.loc["correct", "passed"]
+    assert table.loc["partly_wrong", "pending"] == len(free_text)
+    assert pd.isna(table.loc["partly_wrong", "passed"])
+
+
+@pytest.mark.slow
+def test_course_record_lists_each_module_with_score_hours_and_result(corpus, capsys):
+    course = corpus[0]
+    assert cli.main(["record", "correct", "--course-dir", str(course)]) == 0
+    page = (course / "records" / "record-correct.html").read_text(encoding="utf-8")
+    master = nbformat.read(course / "source" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    info = master.metadata["pmcourse"]
+    assert html.escape(info["title"]) in page
+    assert f"{info['estimated_time_minutes'] / 60:.1f}" in page
+    assert "not submitted" in page  # the other modules
+    assert "Pass mark:</strong> 50%" in page
+    assert cli.main(["record", "nobody", "--course-dir", str(course)]) == 2
+    assert "No graded submission of 'nobody'" in capsys.readouterr().err
