@@ -596,7 +596,7 @@ def bench_grading(options: Options) -> list[Result]:
                 parallel_course,
             ),
         }
-        runs, tables = {}, {}
+        runs, tables, load = {}, {}, os.getloadavg()
         for name, (command, folder) in commands.items():
             options.log(f"  {name} {assignment}: {copies} submissions ...")
             runs[name] = run = run_command(command, cwd=folder, env=_environment(), timeout=3600)
@@ -631,6 +631,14 @@ def bench_grading(options: Options) -> list[Result]:
             ),
             Result(
                 "grading",
+                f"{what}, {name}: CPU time (all processes)",
+                run.cpu_s,
+                "s",
+                statistic="single run",
+                runs=[run.cpu_s],
+            ),
+            Result(
+                "grading",
                 f"{what}, {name}: peak RSS",
                 run.peak_bytes / MB,
                 "MB",
@@ -646,7 +654,8 @@ def bench_grading(options: Options) -> list[Result]:
             "x",
             GRADING_RATIO,
             statistic="ratio",
-            note=f"{speed_up:.2f}x as fast on {os.cpu_count()} cores; same scores",
+            note=f"{speed_up:.2f}x as fast on {os.cpu_count()} cores, same scores; load "
+            f"average {load[0]:.1f} before, {os.getloadavg()[0]:.1f} after (other work slows it)",
         )
     )
     return results

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import importlib.util
 import logging
 import multiprocessing
 import os
@@ -377,6 +378,8 @@ def _worker(connection, task: _Task, db_url: str, cell_timeout: float | None, lo
     with open(log, "a", encoding="utf-8") as stream:  # the kernels' chatter, not the terminal
         os.dup2(stream.fileno(), 1)
         os.dup2(stream.fileno(), 2)
+    if importlib.util.find_spec("fastjsonschema"):  # nbformat's faster validator, same verdicts
+        os.environ.setdefault("NBFORMAT_VALIDATOR", "fastjsonschema")
     api = _api(task.course, db_url, cell_timeout)
     while (student := connection.recv()) is not None:
         try:
