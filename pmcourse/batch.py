@@ -491,7 +491,10 @@ class _Pool:
 
     def __init__(self, n: int, task: _Task, folder: Path, cell_timeout: float | None) -> None:
         self.task, self.folder, self.cell_timeout = task, folder, cell_timeout
-        self.context = multiprocessing.get_context("spawn")
+        # fork where there is one: a worker starts with nbgrader already imported
+        self.context = multiprocessing.get_context(
+            "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        )
         self.slots: list[dict] = []
         main_db = task.course / "gradebook.db"
         for i in range(n):
@@ -621,15 +624,17 @@ def grade_class(
     )
     course_id = _gradebook_config(course).CourseDirectory.get("course_id", "default_course")
     task = _Task(course, assignment, course_id, release, source)
+    import nbgrader.apps.api  # noqa: F401 (imported once, before the workers fork)
+
     n = max(1, min(workers or os.cpu_count() or 1, len(wanted)))
     outcomes: list[Outcome] = []
     queue = list(wanted)
     finished: list[tuple[dict, Outcome]] = []
-    bar = tqdm(total=len(wanted), unit="submission", desc=assignment, disable=not progress)
     from nbgrader.api import Gradebook
 
     with tempfile.TemporaryDirectory(prefix="pmcourse-grading-") as tmp:
-        pool = _Pool(n, task, Path(tmp), cell_timeout)
+        pool = _Pool(n, task, Path(tmp), cell_timeout)  # before the progress bar's thread
+        bar = tqdm(total=len(wanted), unit="submission", desc=assignment, disable=not progress)
         try:
             with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id) as gradebook:
                 while queue or any(slot["student"] for slot in pool.slots):
