@@ -1,9 +1,9 @@
 """The ``pmcourse`` command.
 
 ``pmcourse data`` writes the course's data sets; ``pmcourse release`` regenerates
-the student versions of the graded exercises; ``pmcourse grade ASSIGNMENT``
+the student versions of the graded exercises; ``pmcourse grade _ASSIGNMENT``
 autogrades collected submissions in parallel and reports them; ``pmcourse
-feedback ASSIGNMENT`` writes the learners' feedback without the hidden tests;
+feedback _ASSIGNMENT`` writes the learners' feedback without the hidden tests;
 ``pmcourse export`` writes every score per question; ``pmcourse record
 STUDENT`` writes a learner's course record; ``pmcourse header NOTEBOOK``
 rewrites a module notebook's first cell from its metadata;
@@ -42,13 +42,25 @@ def _release(args: argparse.Namespace) -> int:
     return 0
 
 
-def _grade(args: argparse.Namespace) -> int:
-    from pmcourse.batch import grade_class
+def _in_course(command: str, args: argparse.Namespace, work):
+    """``work(course folder)``; None after printing a plain GradingError (exit status 2)."""
     from pmcourse.grading import GradingError, course_folder
 
     try:
-        report = grade_class(
-            course_folder(args.course_dir),
+        return work(course_folder(args.course_dir))
+    except GradingError as error:
+        print(f"pmcourse {command}: {error}", file=sys.stderr)
+        return None
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from pmcourse.batch import grade_class
+
+    report = _in_course(
+        "grade",
+        args,
+        lambda course: grade_class(
+            course,
             args.assignment,
             students=args.student,
             workers=args.workers,
@@ -56,9 +68,9 @@ def _grade(args: argparse.Namespace) -> int:
             time_limit_s=args.time_limit,
             memory_limit_mb=args.memory_limit,
             progress=not args.quiet,
-        )
-    except GradingError as error:
-        print(f"pmcourse grade: {error}", file=sys.stderr)
+        ),
+    )
+    if report is None:
         return 2
     print(report)
     if args.out:
@@ -69,12 +81,9 @@ def _grade(args: argparse.Namespace) -> int:
 
 def _feedback(args: argparse.Namespace) -> int:
     from pmcourse.feedback import generate_feedback
-    from pmcourse.grading import GradingError, course_folder
 
-    try:
-        pages = generate_feedback(course_folder(args.course_dir), args.assignment)
-    except GradingError as error:
-        print(f"pmcourse feedback: {error}", file=sys.stderr)
+    pages = _in_course("feedback", args, lambda c: generate_feedback(c, args.assignment))
+    if pages is None:
         return 2
     for page in pages:
         print(f"wrote {page}")
@@ -86,30 +95,21 @@ def _feedback(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from pmcourse.grading import GradingError, course_folder
     from pmcourse.records import export
 
-    try:
-        paths = export(course_folder(args.course_dir), args.out)
-    except GradingError as error:
-        print(f"pmcourse export: {error}", file=sys.stderr)
-        return 2
-    for path in paths:
+    paths = _in_course("export", args, lambda course: export(course, args.out))
+    for path in paths or []:
         print(f"wrote {path}")
-    return 0
+    return 0 if paths else 2
 
 
 def _record(args: argparse.Namespace) -> int:
-    from pmcourse.grading import GradingError, course_folder
     from pmcourse.records import course_record
 
-    try:
-        path = course_record(course_folder(args.course_dir), args.student, args.out)
-    except GradingError as error:
-        print(f"pmcourse record: {error}", file=sys.stderr)
-        return 2
-    print(f"wrote {path} (open it in a browser; print it to PDF from there)")
-    return 0
+    path = _in_course("record", args, lambda c: course_record(c, args.student, args.out))
+    if path:
+        print(f"wrote {path} (open it in a browser; print it to PDF from there)")
+    return 0 if path else 2
 
 
 def _rewrite(command: str, write, notebooks: Sequence[str]) -> int:
@@ -156,12 +156,21 @@ def _new_module(args: argparse.Namespace) -> int:
     return 0
 
 
-def _course_option(parser: argparse.ArgumentParser) -> None:
+_ASSIGNMENT = ("assignment", "assignment, such as 01_foundations")
+
+
+def _in_course_command(commands, name: str, run, help: str, *arguments: tuple[str, str]):
+    """A subcommand working in the course folder: its positional arguments and --course-dir."""
+    parser = commands.add_parser(name, help=help)
+    for argument, text in arguments:
+        parser.add_argument(argument, help=text)
     parser.add_argument(
         "--course-dir",
         help="nbgrader course folder (default: this folder if it holds nbgrader_config.py, "
         "else exercises/)",
     )
+    parser.set_defaults(run=run)
+    return parser
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -175,17 +184,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     data.add_argument("--out", default="data", help="folder to write to (default: data)")
     data.set_defaults(run=_data)
-    release = commands.add_parser(
-        "release", help="regenerate the student versions in exercises/release/ from source/"
+    release = _in_course_command(
+        commands, "release", _release, "regenerate the student versions from source/"
     )
     release.add_argument("assignments", nargs="*", help="assignments (default: all in source/)")
-    _course_option(release)
-    release.set_defaults(run=_release)
-    grade = commands.add_parser(
-        "grade", help="autograde the collected submissions of an assignment; print scores"
+    grade = _in_course_command(
+        commands, "grade", _grade, "autograde an assignment's submissions; report", _ASSIGNMENT
     )
-    grade.add_argument("assignment", help="assignment, such as 01_foundations")
-    _course_option(grade)
     grade.add_argument("--student", action="append", help="only this student (repeatable)")
     grade.add_argument(
         "--workers", type=int, help="submissions graded at once (default: the CPU cores)"
@@ -201,26 +206,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
     grade.add_argument("--out", help="also write the gradebook's scores to this CSV file")
-    grade.set_defaults(run=_grade)
-    feedback = commands.add_parser(
-        "feedback", help="write the learners' feedback pages, without the hidden tests"
+    _in_course_command(
+        commands, "feedback", _feedback, "write feedback pages without hidden tests", _ASSIGNMENT
     )
-    feedback.add_argument("assignment", help="assignment, such as 01_foundations")
-    _course_option(feedback)
-    feedback.set_defaults(run=_feedback)
-    export = commands.add_parser(
-        "export", help="write every learner's score per question and per assignment (CSV)"
+    export = _in_course_command(
+        commands, "export", _export, "write every learner's scores per question (CSV)"
     )
-    _course_option(export)
     export.add_argument("--out", help="folder for the CSV files (default: the course folder)")
-    export.set_defaults(run=_export)
-    record = commands.add_parser(
-        "record", help="write a learner's one-page course record (HTML) for a CPD portfolio"
+    record = _in_course_command(
+        commands,
+        "record",
+        _record,
+        "write a learner's one-page course record (HTML) for a CPD portfolio",
+        ("student", "the learner's id in the gradebook"),
     )
-    record.add_argument("student", help="the learner's id in the gradebook")
-    _course_option(record)
     record.add_argument("--out", help="folder for the page (default: records/ in the course)")
-    record.set_defaults(run=_record)
     header = commands.add_parser(
         "header", help="rewrite module notebooks' first cell from their pmcourse metadata"
     )
