@@ -1,9 +1,9 @@
 """The ``pmcourse`` command.
 
 ``pmcourse data`` writes the course's data sets; ``pmcourse release`` regenerates
-the student versions of the graded exercises; ``pmcourse grade _ASSIGNMENT``
+the student versions of the graded exercises; ``pmcourse grade ASSIGNMENT``
 autogrades collected submissions in parallel and reports them; ``pmcourse
-feedback _ASSIGNMENT`` writes the learners' feedback without the hidden tests;
+feedback ASSIGNMENT`` writes the learners' feedback without the hidden tests;
 ``pmcourse export`` writes every score per question; ``pmcourse record
 STUDENT`` writes a learner's course record; ``pmcourse header NOTEBOOK``
 rewrites a module notebook's first cell from its metadata;
