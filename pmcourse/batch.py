@@ -34,6 +34,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 
 from pmcourse.grading import (
     GradingError,
@@ -349,15 +350,16 @@ def _grade_one(api, task: _Task, student: str, db_url: str) -> Outcome:
         )
     gradable = bool(set(names) & set(task.release))
     for name in names:
-        problem = _notebook_problem(folder / name)
-        if problem:
+        try:
+            notebook = nbformat.read(folder / name, as_version=4)
+        except Exception:  # say why in the words of pmcourse.grading
             gradable = False
+            problem = _notebook_problem(folder / name)
             outcome.reasons.append(f"{problem} Ask the student to save and submit again.")
-        elif name in task.release:
+            continue
+        if name in task.release:
             edits, alarms = compare_with_release(
-                nbformat.read(folder / name, as_version=4),
-                task.release[name],
-                task.source.get(name),
+                notebook, task.release[name], task.source.get(name)
             )
             outcome.reasons += edits
             outcome.false_alarms += alarms
@@ -403,7 +405,7 @@ class ClassReport:
 
     assignment: str
     outcomes: list[Outcome]
-    scores: object  # pandas.DataFrame of pmcourse.grading.scores, or None
+    scores: pd.DataFrame  # pmcourse.grading.scores of the assignment
     seconds: float
     workers: int
     csv_path: Path | None = None
@@ -416,7 +418,7 @@ class ClassReport:
         """One row per student: status, score, maximum, free text pending, reasons."""
         rows = []
         for outcome in sorted(self.outcomes, key=lambda o: o.student):
-            known = outcome.graded and outcome.student in getattr(self.scores, "index", [])
+            known = outcome.graded and outcome.student in self.scores.index
             row = self.scores.loc[outcome.student] if known else None
             rows.append(
                 {
@@ -525,7 +527,12 @@ class _Pool:
         self._start(slot)
 
     def close(self) -> None:
+        """Stop the workers; a busy one (the run was interrupted) with its kernel."""
         for slot in self.slots:
+            if slot["student"]:
+                _stop(_kernel_memory_mb(slot["process"].pid)[1])
+                slot["process"].kill()
+                continue
             try:
                 slot["connection"].send(None)
             except OSError:
@@ -676,7 +683,7 @@ def grade_class(
             )
     if _digest(course / "submitted") != before:  # never expected: nbgrader only reads them
         raise GradingError(f"Files in {course / 'submitted'} changed while grading. Check them.")
-    table = scores(course, assignment) if any(o.graded or o.log for o in outcomes) else None
+    table = scores(course, assignment)
     report = ClassReport(assignment, outcomes, table, time.perf_counter() - start, n)
     base = course / f"report-{assignment}"
     Path(f"{base}.log").write_text(
