@@ -25,6 +25,7 @@ import logging
 import multiprocessing
 import os
 import shutil
+import sys
 import tempfile
 import time
 import warnings
@@ -493,10 +494,9 @@ class _Pool:
 
     def __init__(self, n: int, task: _Task, folder: Path, cell_timeout: float | None) -> None:
         self.task, self.folder, self.cell_timeout = task, folder, cell_timeout
-        # fork where there is one: a worker starts with nbgrader already imported
-        self.context = multiprocessing.get_context(
-            "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        )
+        # on Linux a worker is forked, with nbgrader already imported (macOS and
+        # Windows start a fresh Python: fork is unsafe or missing there)
+        self.context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
         self.slots: list[dict] = []
         main_db = task.course / "gradebook.db"
         for i in range(n):
