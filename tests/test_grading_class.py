@@ -207,6 +207,20 @@ def test_grading_settings_come_from_the_course_configuration(tmp_path):
     assert settings["time_limit_s"] > 0 and settings["memory_limit_mb"] > 0
 
 
+def test_commands_before_any_grading_say_what_to_do_first(tmp_path, capsys):
+    course = str(copy_course(tmp_path))
+    for command, words in [
+        (["grade", ASSIGNMENT], "Collect them first"),
+        (["feedback", ASSIGNMENT], f"Grade it first: pmcourse grade {ASSIGNMENT}"),
+        (["export"], "no gradebook yet"),
+        (["record", "ann"], "no gradebook yet"),
+    ]:
+        assert cli.main([*command, "--course-dir", course]) == 2
+        error = capsys.readouterr().err
+        assert words in error and "Traceback" not in error, error
+    assert not (tmp_path / "exercises" / "gradebook.db").exists()
+
+
 # --------------------------------------------------------------------------
 # The corpus
 # --------------------------------------------------------------------------
