@@ -220,8 +220,22 @@ def _api(course: Path, db_url: str, cell_timeout: float | None):
     return NbGraderAPI(CourseDirectory(config=config), config=config, log=log)
 
 
+#: What nbgrader's autograder writes into a gradebook, by table: only these are
+#: copied back, so a mark entered in the formgrader meanwhile is never overwritten.
+_AUTOGRADED = {
+    "submission": ("timestamp",),
+    "notebook": ("late_submission_penalty",),
+    "grade": ("auto_score", "needs_manual_grade"),
+    "comment": ("auto_comment",),
+}
+
+
+def _fields(row, table: str) -> dict:
+    return {name: getattr(row, name) for name in _AUTOGRADED[table]}
+
+
 def _read_record(db_url: str, course_id: str, assignment: str, student: str) -> dict | None:
-    """Everything autograding records about one submission, from a gradebook."""
+    """What autograding recorded about one submission, from a gradebook."""
     from nbgrader.api import Gradebook, MissingEntry
 
     with Gradebook(db_url, course_id) as gradebook:
@@ -229,41 +243,13 @@ def _read_record(db_url: str, course_id: str, assignment: str, student: str) -> 
             submission = gradebook.find_submission(assignment, student)
         except MissingEntry:
             return None
-        person = submission.student
         return {
-            "student": {
-                name: getattr(person, name)
-                for name in ("first_name", "last_name", "email", "lms_user_id")
-            },
-            "submission": {
-                "timestamp": submission.timestamp,
-                "extension": submission.extension,
-            },
+            "submission": _fields(submission, "submission"),
             "notebooks": {
                 notebook.name: {
-                    "fields": {
-                        "flagged": notebook.flagged,
-                        "late_submission_penalty": notebook.late_submission_penalty,
-                    },
-                    "grades": {
-                        grade.name: {
-                            name: getattr(grade, name)
-                            for name in (
-                                "auto_score",
-                                "manual_score",
-                                "extra_credit",
-                                "needs_manual_grade",
-                            )
-                        }
-                        for grade in notebook.grades
-                    },
-                    "comments": {
-                        comment.name: {
-                            "auto_comment": comment.auto_comment,
-                            "manual_comment": comment.manual_comment,
-                        }
-                        for comment in notebook.comments
-                    },
+                    "notebook": _fields(notebook, "notebook"),
+                    "grade": {grade.name: _fields(grade, "grade") for grade in notebook.grades},
+                    "comment": {c.name: _fields(c, "comment") for c in notebook.comments},
                 }
                 for notebook in submission.notebooks
             },
@@ -272,24 +258,25 @@ def _read_record(db_url: str, course_id: str, assignment: str, student: str) -> 
 
 def _write_record(gradebook, assignment: str, student: str, record: dict) -> None:
     """Write one submission's record (from :func:`_read_record`) into a gradebook."""
-    gradebook.update_or_create_student(student, **record["student"])
+    gradebook.update_or_create_student(student)
     with warnings.catch_warnings():  # nbgrader's add_submission, on SQLAlchemy 2
         warnings.filterwarnings("ignore", message=".*not in session.*")
-        submission = gradebook.update_or_create_submission(assignment, student)
-    for name, value in record["submission"].items():
-        setattr(submission, name, value)
-    for notebook_name, notebook in record["notebooks"].items():
-        row = gradebook.find_submission_notebook(notebook_name, assignment, student)
-        for name, value in notebook["fields"].items():
-            setattr(row, name, value)
-        for grades, find in (
-            (notebook["grades"], gradebook.find_grade),
-            (notebook["comments"], gradebook.find_comment),
-        ):
-            for cell, values in grades.items():
-                target = find(cell, notebook_name, assignment, student)
-                for name, value in values.items():
-                    setattr(target, name, value)
+        rows = [(gradebook.update_or_create_submission(assignment, student), record["submission"])]
+    for name, notebook in record["notebooks"].items():
+        rows.append(
+            (gradebook.find_submission_notebook(name, assignment, student), notebook["notebook"])
+        )
+        rows += [
+            (gradebook.find_grade(cell, name, assignment, student), values)
+            for cell, values in notebook["grade"].items()
+        ]
+        rows += [
+            (gradebook.find_comment(cell, name, assignment, student), values)
+            for cell, values in notebook["comment"].items()
+        ]
+    for row, values in rows:
+        for field_name, value in values.items():
+            setattr(row, field_name, value)
     gradebook.db.commit()
 
 

@@ -335,14 +335,22 @@ def test_parallel_and_sequential_grading_give_the_same_gradebook(corpus, tmp_pat
 
 
 @pytest.mark.slow
-def test_a_second_run_regrades_and_leaves_other_assignments_alone(corpus, tmp_path):
+def test_a_second_run_regrades_and_keeps_the_instructors_marks(corpus, tmp_path):
     course, _, _, _, first = corpus
     again = copy_course(tmp_path)
     for student in ("correct", "partly_wrong"):
         shutil.copytree(course / "submitted" / student, again / "submitted" / student)
     assert cli.main(["grade", ASSIGNMENT, "--course-dir", str(again), "--quiet"]) == 0
+    free_text = [p.grade_id for p in graded_parts(again / "release" / ASSIGNMENT / NOTEBOOK)]
+    free_text = [g for g in free_text if g in first.columns and pd.isna(first.loc["correct", g])]
+    with _gradebook(again) as gradebook:  # marked in the formgrader between the runs
+        grade = gradebook.find_grade(free_text[0], ASSIGNMENT, ASSIGNMENT, "correct")
+        grade.manual_score = 1.0
+        gradebook.db.commit()
     assert cli.main(["grade", ASSIGNMENT, "--course-dir", str(again), "--quiet"]) == 0
     table = scores(again, ASSIGNMENT)
+    assert table.loc["correct", free_text[0]] == 1.0
+    table.loc["correct", free_text[0]] = first.loc["correct", free_text[0]]
     assert table.equals(first.loc[["correct", "partly_wrong"]])
 
 
