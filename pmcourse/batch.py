@@ -102,6 +102,11 @@ class Outcome:
         Test cells for which nbgrader warns "Attribute 'checksum' ... has
         changed" although the learner did not touch them (the cell has
         hidden tests: jupyter/nbgrader#1961). Not a reason for review.
+    record : dict or None
+        The grades a worker sends back to be written into the course's
+        gradebook (emptied once written).
+    log : str
+        nbgrader's log of this submission.
     """
 
     student: str

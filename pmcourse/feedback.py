@@ -57,7 +57,9 @@ class HideHiddenTests(ClearHiddenTests):
     ('quick()', ['AssertionError: Not yet.'])
     """
 
-    def preprocess_cell(self, cell, resources, cell_index):
+    def preprocess_cell(
+        self, cell: nbformat.NotebookNode, resources: dict, cell_index: int
+    ) -> tuple[nbformat.NotebookNode, dict]:
         cell, resources = super().preprocess_cell(cell, resources, cell_index)
         if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade"):
             for output in cell.outputs:
