@@ -466,6 +466,13 @@ class ClassReport:
         return "\n".join(lines)
 
 
+def _cores() -> int:
+    """CPU cores this process may use (its affinity where the system tells it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def _students(course: Path, assignment: str, students: Iterable[str] | None) -> list[str]:
     submitted = course / "submitted"
     found = sorted(p.parent.name for p in submitted.glob(f"*/{assignment}") if p.is_dir())
@@ -625,7 +632,7 @@ def grade_class(
     task = _Task(course, assignment, course_id, release, source)
     import nbgrader.apps.api  # noqa: F401 (imported once, before the workers fork)
 
-    n = max(1, min(workers or os.cpu_count() or 1, len(wanted)))
+    n = max(1, min(workers or _cores(), len(wanted)))
     outcomes: list[Outcome] = []
     queue = list(wanted)
     finished: list[tuple[dict, Outcome]] = []
