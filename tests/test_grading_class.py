@@ -22,7 +22,7 @@ import shutil
 import nbformat
 import pandas as pd
 import pytest
-from grading_helpers import copy_course, master_answers, release_of, submit, with_slip
+from grading_helpers import copy_course, master_answers, release_of, with_slip
 from test_checks_foundations import _hard_coded_answers
 
 from pmcourse import cli
@@ -123,6 +123,7 @@ def _corpus(course) -> dict:
         "broken_json": b'{"cells": [',
         "empty_file": b"",
         "renamed": filled(),
+        "no_notebook": {"answers.txt": b"I could not open the notebook."},
     }
 
 
@@ -143,17 +144,18 @@ COMPARED = [
 
 
 def _hand_in(course, corpus: dict) -> None:
+    """Each student's folder in submitted/: a notebook, or files by name (bytes)."""
     for student, content in corpus.items():
+        folder = course / "submitted" / student / ASSIGNMENT
+        folder.mkdir(parents=True)
         if isinstance(content, bytes):
-            folder = course / "submitted" / student / ASSIGNMENT
-            folder.mkdir(parents=True)
-            (folder / NOTEBOOK).write_bytes(content)
+            content = {NOTEBOOK: content}
         elif student == "renamed":
-            folder = course / "submitted" / student / ASSIGNMENT
-            folder.mkdir(parents=True)
-            nbformat.write(content, folder / "my_exercise.ipynb")
-        else:
-            submit(course, ASSIGNMENT, {student: content})
+            content = {"my_exercise.ipynb": nbformat.writes(content).encode()}
+        elif isinstance(content, nbformat.NotebookNode):
+            content = {NOTEBOOK: nbformat.writes(content).encode()}
+        for name, data in content.items():
+            (folder / name).write_bytes(data)
 
 
 def _files(folder) -> dict[str, bytes]:
@@ -303,6 +305,7 @@ def test_the_false_alarm_is_explained_once(corpus):
         ("broken_json", "is not a readable notebook"),
         ("empty_file", "is not a readable notebook"),
         ("renamed", f"{NOTEBOOK} is missing (found my_exercise.ipynb)"),
+        ("no_notebook", "there is no notebook (.ipynb)"),
     ],
 )
 def test_each_problem_is_listed_with_its_reason(corpus, student, reason):
@@ -318,7 +321,7 @@ def test_a_stopped_cell_costs_only_its_tests(corpus):
     points = _points(course)
     assert table.loc["endless_loop", "test_carriers"] == 0
     assert table.loc["endless_loop", "autograded_score"] == sum(points.values()) - 2
-    assert {"broken_json", "empty_file", "renamed"}.isdisjoint(table.index)
+    assert {"broken_json", "empty_file", "renamed", "no_notebook"}.isdisjoint(table.index)
 
 
 @pytest.mark.slow
