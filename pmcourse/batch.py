@@ -51,7 +51,9 @@ from pmcourse.grading import (
 __all__ = ["ClassReport", "Outcome", "compare_with_release", "grade_class", "grading_settings"]
 
 #: Seconds between two looks at the running submissions (time and memory).
-_POLL_S = 0.2
+_POLL_S = 0.25
+#: Seconds between two searches for a worker's kernel (its memory is read at each look).
+_LOOK_S = 2.0
 #: Seconds a worker gets to report after its kernel was stopped, before it is replaced.
 _GRACE_S = 20.0
 #: Defaults of the course settings (``c.PmcourseGrading`` in nbgrader_config.py).
@@ -261,24 +263,37 @@ def _read_record(db_url: str, course_id: str, assignment: str, student: str) -> 
         }
 
 
-def _write_record(gradebook, assignment: str, student: str, record: dict) -> None:
-    """Write one submission's record (from :func:`_read_record`) into a gradebook."""
+def _cell_names(gradebook, assignment: str) -> dict[str, str]:
+    """Cell id -> grade_id of an assignment's graded and answer cells in a gradebook."""
+    record = gradebook.find_assignment(assignment)
+    return {
+        cell.id: cell.name
+        for notebook in record.notebooks
+        for cells in (notebook.grade_cells, notebook.solution_cells, notebook.task_cells)
+        for cell in cells
+    }
+
+
+def _write_record(gradebook, assignment: str, student: str, record: dict, names: dict) -> None:
+    """Write one submission's record (from :func:`_read_record`) into a gradebook.
+
+    `names` is :func:`_cell_names` of the assignment (a grade's own name is one
+    more query per grade).
+    """
     gradebook.update_or_create_student(student)
     with warnings.catch_warnings():  # nbgrader's add_submission, on SQLAlchemy 2
         warnings.filterwarnings("ignore", message=".*not in session.*")
-        rows = [(gradebook.update_or_create_submission(assignment, student), record["submission"])]
+        submission = gradebook.update_or_create_submission(assignment, student)
+    rows = [(submission, record["submission"])]
+    notebooks = {notebook.name: notebook for notebook in submission.notebooks}
     for name, notebook in record["notebooks"].items():
-        rows.append(
-            (gradebook.find_submission_notebook(name, assignment, student), notebook["notebook"])
-        )
-        rows += [
-            (gradebook.find_grade(cell, name, assignment, student), values)
-            for cell, values in notebook["grade"].items()
-        ]
-        rows += [
-            (gradebook.find_comment(cell, name, assignment, student), values)
-            for cell, values in notebook["comment"].items()
-        ]
+        rows.append((notebooks[name], notebook["notebook"]))
+        for table, cells in (
+            ("grade", notebooks[name].grades),
+            ("comment", notebooks[name].comments),
+        ):
+            by_name = {names[cell.cell_id]: cell for cell in cells}
+            rows += [(by_name[cell], values) for cell, values in notebook[table].items()]
     for row, values in rows:
         for field_name, value in values.items():
             setattr(row, field_name, value)
@@ -529,7 +544,8 @@ class _Pool:
         """Stop the workers; a busy one (the run was interrupted) with its kernel."""
         for slot in self.slots:
             if slot["student"]:
-                _stop(_kernel_memory_mb(slot["process"].pid)[1])
+                slot["looked"] = 0.0  # look again now
+                _stop(_kernel_memory_mb(slot)[1])
                 slot["process"].kill()
                 continue
             try:
@@ -542,21 +558,49 @@ class _Pool:
                 slot["process"].kill()
 
 
-def _kernel_memory_mb(pid: int) -> tuple[float, list]:
-    """Memory (RSS, MB) of a worker's child processes (its kernel), and the processes."""
+def _descendants(pid: int) -> list[int]:
+    """Process ids of a process's children, their children and so on.
+
+    Linux lists a process's children in /proc; elsewhere psutil looks
+    through every process of the machine.
+    """
     import psutil
 
-    try:
-        children = psutil.Process(pid).children(recursive=True)
-    except psutil.NoSuchProcess:
-        return 0.0, []
+    if not Path(f"/proc/{pid}/task").is_dir():
+        try:
+            return [child.pid for child in psutil.Process(pid).children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return []
+    found = []
+    for listing in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            children = [int(word) for word in listing.read_text().split()]
+        except (OSError, ValueError):  # the process or thread has ended
+            continue
+        for child in children:
+            found += [child, *_descendants(child)]
+    return found
+
+
+def _kernel_memory_mb(slot: dict) -> tuple[float, list]:
+    """Memory (RSS, MB) of a worker's child processes (its kernel), and the processes.
+
+    Finding the children reads every process of the machine, so it is done
+    again only every few seconds; their memory is read each time.
+    """
+    import psutil
+
+    now = time.perf_counter()
+    if now - slot.get("looked", 0.0) > _LOOK_S or not slot.get("children"):
+        slot["children"] = [psutil.Process(pid) for pid in _descendants(slot["process"].pid)]
+        slot["looked"] = now
     total = 0
-    for child in children:
+    for child in slot["children"]:
         try:
             total += child.memory_info().rss
-        except psutil.NoSuchProcess:
-            pass
-    return total / 1e6, children
+        except psutil.NoSuchProcess:  # a kernel ended: look for the next one next time
+            slot["looked"] = 0.0
+    return total / 1e6, slot["children"]
 
 
 def _stop(children: list) -> None:
@@ -643,10 +687,12 @@ def grade_class(
         bar = tqdm(total=len(wanted), unit="submission", desc=assignment, disable=not progress)
         try:
             with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id) as gradebook:
+                names = _cell_names(gradebook, assignment)
                 while queue or any(slot["student"] for slot in pool.slots):
                     for slot in pool.slots:
                         if slot["student"] is None and queue:
                             slot["student"], slot["started"] = queue.pop(0), time.perf_counter()
+                            slot["children"] = []  # its kernel is yet to start
                             slot["connection"].send(slot["student"])
                     busy = {slot["connection"]: slot for slot in pool.slots if slot["student"]}
                     for connection in wait(list(busy), timeout=_POLL_S):
@@ -665,7 +711,9 @@ def grade_class(
                                 r for r in outcome.reasons if "kernel stopped" not in r
                             ]
                         if outcome.record:
-                            _write_record(gradebook, assignment, outcome.student, outcome.record)
+                            _write_record(
+                                gradebook, assignment, outcome.student, outcome.record, names
+                            )
                         outcome.record = None
                         outcomes.append(outcome)
                         slot.update(student=None, stopped=None)
@@ -711,7 +759,7 @@ def _enforce_limits(
                 replaced.append((dict(slot), Outcome(slot["student"], seconds=elapsed)))
                 pool.replace(slot)
             continue
-        used, children = _kernel_memory_mb(slot["process"].pid)
+        used = _kernel_memory_mb(slot)[0]
         if used > memory_limit:
             slot["stopped"] = (
                 f"it used more than {memory_limit:g} MB of memory and was stopped; not graded"
@@ -722,5 +770,6 @@ def _enforce_limits(
                 "not graded"
             )
         if slot["stopped"]:
-            _stop(children)
+            slot["looked"] = 0.0  # the processes as they are now
+            _stop(_kernel_memory_mb(slot)[1])
     return replaced
