@@ -17,7 +17,7 @@ help:
 	@echo "make links      write the notebooks' glossary terms and citations as links JupyterLab shows"
 	@echo "make data       regenerate the synthetic data sets in data/"
 	@echo "make release    regenerate the student versions in exercises/release/"
-	@echo "make grade      autograde the submissions in exercises/submitted/ (ASSIGNMENT=01_foundations)"
+	@echo "make grade      autograde exercises/submitted/ in parallel, report in exercises/ (ASSIGNMENT=01_foundations)"
 	@echo "make bench      run the benchmarks, check their budgets (ONLY=notebooks: one of them)"
 	@echo "make lint       check code style with ruff"
 
@@ -77,7 +77,7 @@ release: $(STAMP)
 
 ASSIGNMENT ?= 01_foundations
 grade: $(STAMP)
-	$(BIN)/pmcourse grade $(ASSIGNMENT) --out exercises/scores-$(ASSIGNMENT).csv
+	$(BIN)/pmcourse grade $(ASSIGNMENT) --course-dir exercises
 
 # `make bench ONLY=notebooks` runs one benchmark; `$(BIN)/python -m bench --list` names them.
 bench: $(STAMP)

@@ -40,6 +40,7 @@ class CommandRun:
     returncode: int
     stdout: str
     stderr: str
+    cpu_s: float = 0.0  # user + system time of the command and the processes it waited for
 
 
 def _maxrss_bytes(ru_maxrss: int) -> int:
@@ -78,7 +79,12 @@ def run_command(
         out.seek(0)
         err.seek(0)
         return CommandRun(
-            wall, _maxrss_bytes(usage.ru_maxrss), process.returncode, out.read(), err.read()
+            wall,
+            _maxrss_bytes(usage.ru_maxrss),
+            process.returncode,
+            out.read(),
+            err.read(),
+            usage.ru_utime + usage.ru_stime,
         )
 
 

@@ -8,6 +8,9 @@ folder elsewhere (a hub, a temporary test folder) works unchanged.
 
 import os
 
+from pmcourse.feedback import FEEDBACK_PREPROCESSORS
+from pmcourse.grading_kernel import KERNEL_ARGUMENTS
+
 c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
 
 # The course: its root is this folder; the gradebook is gradebook.db in it (not in git).
@@ -24,3 +27,22 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.Execute.timeout = 120
 c.Execute.startup_timeout = 120
 c.Execute.interrupt_on_timeout = True
+# The grading kernel shows Python warnings on stdout: nbgrader fails a test cell
+# that writes to stderr, and a warning is no mistake (pmcourse.grading_kernel).
+c.Execute.extra_arguments = KERNEL_ARGUMENTS
+
+# A test cell a learner deleted is put back from the gradebook and run, so
+# deleting a test earns nothing (an edited one is restored by its checksum).
+c.OverwriteCells.add_missing_cells = True
+
+# Feedback shows each test's name, points and message, never the hidden tests or
+# their seeds (pmcourse.feedback; also for the formgrader's feedback button).
+c.GenerateFeedback.preprocessors = FEEDBACK_PREPROCESSORS
+
+# pmcourse's own settings (pmcourse grade, feedback, record); nbgrader ignores them.
+# Limits of one submission in `pmcourse grade`: its whole run, and the memory of
+# its kernel. A submission that reaches one is stopped and listed for review.
+c.PmcourseGrading.time_limit_s = 600
+c.PmcourseGrading.memory_limit_mb = 2000
+# The share of an assignment's points that passes a module (course record).
+c.PmcourseGrading.pass_mark_percent = 50

@@ -35,6 +35,7 @@ __all__ = [
     "GradingError",
     "assignment_names",
     "autograde",
+    "course_folder",
     "fill_answers",
     "generate_release",
     "nbgrader_command",
@@ -112,12 +113,36 @@ def _error_lines(log: str) -> str:
     return "\n".join(picked) if picked else "\n".join(lines[-10:])
 
 
+def course_folder(course_dir: str | Path | None = None) -> Path:
+    """The nbgrader course folder a grading command works in.
+
+    It is `course_dir` when given; else the current folder when it holds an
+    ``nbgrader_config.py`` (as nbgrader itself works); else ``exercises/``
+    in the current folder (the repository's course).
+
+    Raises
+    ------
+    GradingError
+        If that folder has no ``nbgrader_config.py``.
+
+    Examples
+    --------
+    >>> from pmcourse.modules import ROOT
+    >>> course_folder(ROOT / "exercises").name
+    'exercises'
+    """
+    if course_dir is None:
+        here = Path.cwd()
+        course_dir = here if (here / "nbgrader_config.py").is_file() else here / "exercises"
+    return _course_dir(course_dir)
+
+
 def _course_dir(course_dir: str | Path) -> Path:
     course = Path(course_dir).resolve()
     if not (course / "nbgrader_config.py").is_file():
         raise GradingError(
             f"{course} is not an nbgrader course folder: it has no nbgrader_config.py. "
-            "Give the course's exercises/ folder."
+            "Give the course folder with --course-dir, or run the command in it."
         )
     return course
 
@@ -348,30 +373,20 @@ def _notebook_problem(path: Path) -> str | None:
     return None
 
 
-def _check_submission(folder: Path) -> str | None:
-    """Why a submission folder cannot be graded, or None if it looks fine."""
-    notebooks = sorted(folder.glob("*.ipynb"))
-    if not notebooks:
-        return f"there is no notebook (.ipynb) in {folder}."
-    for path in notebooks:
-        problem = _notebook_problem(path)
-        if problem:
-            return f"{problem} Ask the student to save and submit again."
-    return None
-
-
 def autograde(
     course_dir: str | Path,
     assignment: str,
     students: Iterable[str] | None = None,
 ) -> AutogradeReport:
-    """Autograde the collected submissions of an assignment in one nbgrader run.
+    """Autograde the collected submissions of an assignment, several at a time.
 
-    Submissions are read from ``submitted/<student>/<assignment>/``. Each is
-    checked first; a damaged notebook (invalid JSON, say) is reported in
-    :attr:`AutogradeReport.problems` and left out of the run, so it cannot
-    stop the others. No submission is changed or deleted. If the assignment is
-    not in the gradebook yet, it is added from ``source/`` first.
+    Submissions are read from ``submitted/<student>/<assignment>/`` and graded
+    several at a time with nbgrader's autograder (:func:`pmcourse.batch.grade_class`).
+    A submission that cannot be graded (a damaged notebook, say), or that
+    needs a look (an edited test cell, a limit reached), is reported in
+    :attr:`AutogradeReport.problems`;
+    it cannot stop the others. No submission is changed or deleted. If the
+    assignment is not in the gradebook yet, it is added from ``source/`` first.
 
     Parameters
     ----------
@@ -389,65 +404,38 @@ def autograde(
     Raises
     ------
     GradingError
-        If there is no submission to grade, or nbgrader fails as a whole.
+        If there is no submission that can be graded.
     """
-    course = _course_dir(course_dir)
-    _require_source(course, assignment)
-    submitted = course / "submitted"
-    found = (
-        sorted(p.parent.name for p in submitted.glob(f"*/{assignment}") if p.is_dir())
-        if submitted.is_dir()
-        else []
+    from pmcourse.batch import grade_class
+
+    result = grade_class(course_dir, assignment, students=students)
+    report = AutogradeReport(
+        graded=[o.student for o in result.outcomes if o.graded],
+        problems={o.student: "; ".join(o.reasons) for o in result.outcomes if o.reasons},
+        log="\n".join(o.log for o in result.outcomes),
     )
-    wanted = found if students is None else list(students)
-    report = AutogradeReport()
-    for student in wanted:
-        if student not in found:
-            report.problems[student] = f"no submission in {submitted / student / assignment}."
-            continue
-        problem = _check_submission(submitted / student / assignment)
-        if problem:
-            report.problems[student] = problem
-        else:
-            report.graded.append(student)
     if not report.graded:
         details = "".join(f"\n  {s}: {why}" for s, why in report.problems.items())
         raise GradingError(
-            f"No submission of {assignment!r} can be graded in {submitted}. Collect them "
-            f"first (nbgrader collect or zip_collect).{details}"
-        )
-    if not _in_gradebook(course, assignment):
-        generate_release(course, assignment, database=True)
-    skipped = [s for s in found if s not in report.graded]
-    args = ["autograde", assignment, "--force"]
-    if skipped:
-        args.append(f"--CourseDirectory.student_id_exclude={','.join(skipped)}")
-    result = nbgrader_command(course, *args, check=False)
-    report.log = result.stderr
-    failed = re.findall(
-        rf"error processing assignment '{re.escape(assignment)}' for student '([^']+)'",
-        result.stderr,
-    )
-    for student in failed:
-        if student in report.graded:
-            report.graded.remove(student)
-            report.problems[student] = (
-                "nbgrader could not autograde it; see the log (AutogradeReport.log)."
-            )
-    if result.returncode != 0 and not failed:
-        raise GradingError(
-            f"nbgrader autograde {assignment} failed:\n{_error_lines(result.stderr)}"
+            f"No submission of {assignment!r} could be graded in {course_dir}/submitted. "
+            f"Collect them first (nbgrader collect or zip_collect).{details}"
         )
     return report
+
+
+def _gradebook_config(course: Path):
+    """The traitlets configuration in a course folder's nbgrader_config.py."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    return PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
 
 
 def _gradebook(course: Path):
     """An nbgrader Gradebook for a course folder, configured by its nbgrader_config.py."""
     from nbgrader.api import Gradebook
     from nbgrader.coursedir import CourseDirectory
-    from traitlets.config.loader import PyFileConfigLoader
 
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    config = _gradebook_config(course)
     course_directory = CourseDirectory(config=config)
     return Gradebook(course_directory.db_url, course_directory.course_id)
 
