@@ -6,7 +6,9 @@ autogrades collected submissions and prints the scores; ``pmcourse header
 NOTEBOOK`` rewrites a module notebook's first cell from its metadata;
 ``pmcourse links`` writes the glossary terms and citations of the module
 notebooks as links that JupyterLab shows cleanly (:mod:`pmcourse.markup`);
-``pmcourse new-module NN_slug "Title"`` writes the files of a new course module.
+``pmcourse new-module NN_slug "Title"`` writes the files of a new course module;
+``pmcourse link --hub URL [NOTEBOOK]`` prints the nbgitpuller link that opens a
+notebook of the course on a JupyterHub (:mod:`pmcourse.deploy`).
 """
 
 from __future__ import annotations
@@ -100,6 +102,18 @@ def _new_module(args: argparse.Namespace) -> int:
     return 0
 
 
+def _link(args: argparse.Namespace) -> int:
+    from pmcourse.deploy import Repository, nbgitpuller_link, repository
+
+    try:
+        repo = Repository(args.repo, args.branch) if args.repo else repository(args.root)
+        print(nbgitpuller_link(args.hub, args.notebook, repo=repo, root=args.root))
+    except ValueError as error:
+        print(f"pmcourse link: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pmcourse",
@@ -144,6 +158,17 @@ def build_parser() -> argparse.ArgumentParser:
     module.add_argument("title", help='the module\'s title, such as "Imaging beyond the genome"')
     module.add_argument("--root", default=".", help="the repository's root folder (default: .)")
     module.set_defaults(run=_new_module)
+    link = commands.add_parser(
+        "link", help="print the nbgitpuller link that opens a notebook on your JupyterHub"
+    )
+    link.add_argument(
+        "--hub", required=True, help="the hub's address, such as https://hub.example.org"
+    )
+    link.add_argument("notebook", nargs="?", default="notebooks/00_getting_started.ipynb")
+    link.add_argument("--repo", help="repository address (default: _config.yml's repository)")
+    link.add_argument("--branch", default="main", help="branch, with --repo (default: main)")
+    link.add_argument("--root", default=".", help="the repository's root folder (default: .)")
+    link.set_defaults(run=_link)
     return parser
 
 

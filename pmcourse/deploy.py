@@ -63,7 +63,11 @@ def _check_web_address(url: str, what: str) -> str:
 
 
 def nbgitpuller_link(
-    hub_url: str, notebook: str = DEFAULT_NOTEBOOK, *, repo: Repository | None = None
+    hub_url: str,
+    notebook: str = DEFAULT_NOTEBOOK,
+    *,
+    repo: Repository | None = None,
+    root: str | Path | None = None,
 ) -> str:
     """The nbgitpuller link that opens `notebook` of the course on the hub at `hub_url`.
 
@@ -75,6 +79,8 @@ def nbgitpuller_link(
         The notebook to open, relative to the repository's root.
     repo : Repository, optional
         The repository to pull; by default the one in ``_config.yml``.
+    root : str or Path, optional
+        A checkout of the course: if given, `notebook` must be a file in it.
 
     Returns
     -------
@@ -96,6 +102,12 @@ def nbgitpuller_link(
         raise ValueError(
             f"The notebook {notebook!r} must be a path inside the course repository, "
             f"such as {DEFAULT_NOTEBOOK}."
+        )
+    if root is not None and not (Path(root) / path).is_file():
+        found = sorted(p.as_posix() for p in Path(root).glob("notebooks/*.ipynb"))
+        raise ValueError(
+            f"There is no notebook {notebook!r} in the course folder {Path(root).resolve()}. "
+            f"Give one of: {', '.join(found) or 'notebooks/<name>.ipynb'}."
         )
     query = {"repo": repo.url, "urlpath": f"lab/tree/{repo.folder}/{path}", "branch": repo.branch}
     return f"{hub}/hub/user-redirect/git-pull?{urlencode(query, safe='/')}"

@@ -64,7 +64,9 @@ DEBIAN_NODE_MODULES = "/usr/share/nodejs"
 def _tool(name: str) -> str:
     found = shutil.which(name)
     if not found:
-        message = f"{name} is not installed (Debian: apt-get install node-configurable-http-proxy git)."
+        message = (
+            f"{name} is not installed (Debian: apt-get install node-configurable-http-proxy git)."
+        )
         if os.environ.get("CI") == "true":
             pytest.fail(message + " Under CI a missing tool is a failure.")
         pytest.skip(message)
@@ -87,6 +89,7 @@ class Hub:
     repo: Repository  # the bare clone the learners pull from
     log: Path
     tokens: dict[str, str]
+    last_url: str = ""  # where the last request ended, after redirects
 
     def request(self, method: str, path: str, *, user: str | None = None, body=None, form=None):
         """One HTTP request through the hub's proxy, as `user` (default: the test's service)."""
@@ -199,7 +202,9 @@ def hub(tmp_path_factory) -> Iterator[Hub]:
     env = {
         **os.environ,
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-        "NODE_PATH": os.pathsep.join(filter(None, [os.environ.get("NODE_PATH"), DEBIAN_NODE_MODULES])),
+        "NODE_PATH": os.pathsep.join(
+            filter(None, [os.environ.get("NODE_PATH"), DEBIAN_NODE_MODULES])
+        ),
         "PMCOURSE_COURSE_ID": COURSE_ID,
         "PMCOURSE_COURSE_DIR": str(course),
         "PMCOURSE_EXCHANGE": str(exchange),
@@ -228,10 +233,12 @@ def hub(tmp_path_factory) -> Iterator[Hub]:
             server.request("POST", f"/hub/api/users/{name}/server")
         for name in (INSTRUCTOR, *LEARNERS):
             deadline = time.monotonic() + 120
-            while not server.ok("GET", f"/hub/api/users/{name}")["servers"].get("", {}).get(
-                "ready"
+            while (
+                not server.ok("GET", f"/hub/api/users/{name}")["servers"].get("", {}).get("ready")
             ):
-                assert time.monotonic() < deadline, f"{name}'s server did not start.\n{server.tail()}"
+                assert time.monotonic() < deadline, (
+                    f"{name}'s server did not start.\n{server.tail()}"
+                )
                 time.sleep(0.5)
         yield server
     finally:
@@ -284,9 +291,8 @@ async def _execute(url: str, token: str, cells: list[str], timeout: float) -> li
 def run_on_kernel(hub: Hub, user: str, cells: list[str], notebook: str | None = None):
     """Start a kernel on `user`'s server (in the folder of `notebook`), run the cells, stop it."""
     if notebook:
-        answer = hub.ok("POST", f"/user/{user}/api/sessions", user=user,
-                        body={"path": notebook, "type": "notebook", "kernel": {"name": "python3"}})  # fmt: skip
-        kernel = answer["kernel"]["id"]
+        body = {"path": notebook, "type": "notebook", "kernel": {"name": "python3"}}
+        kernel = hub.ok("POST", f"/user/{user}/api/sessions", user=user, body=body)["kernel"]["id"]
     else:
         kernel = hub.ok("POST", f"/user/{user}/api/kernels", user=user, body={"name": "python3"})[
             "id"
@@ -300,7 +306,8 @@ def run_on_kernel(hub: Hub, user: str, cells: list[str], notebook: str | None = 
 
 def _problems(cells: list[str], outputs: list[list[dict]]) -> list[str]:
     return [
-        f"cell {i} ({code[:60]!r}): {o.get('ename', '')} {o.get('evalue', '')}{o.get('text', '')[:300]}"
+        f"cell {i} ({code[:60]!r}): "
+        f"{o.get('ename', '')} {o.get('evalue', '')}{o.get('text', '')[:300]}"
         for i, (code, cell) in enumerate(zip(cells, outputs, strict=True))
         for o in cell
         if o["output_type"] == "error" or o.get("name") == "stderr"
@@ -356,7 +363,9 @@ def _nbgrader_cells(course: Path, *commands: str) -> list[str]:
 
 
 def test_an_assignment_goes_round_the_exchange_and_is_graded(hub):
-    cells = _nbgrader_cells(hub.course, f"generate_assignment {ASSIGNMENT} --force", f"release_assignment {ASSIGNMENT}")
+    cells = _nbgrader_cells(
+        hub.course, f"generate_assignment {ASSIGNMENT} --force", f"release_assignment {ASSIGNMENT}"
+    )
     outputs = run_on_kernel(hub, INSTRUCTOR, cells)
     assert not [o for cell in outputs for o in cell if o["output_type"] == "error"], outputs
 
@@ -367,8 +376,14 @@ def test_an_assignment_goes_round_the_exchange_and_is_graded(hub):
         assert fetched.get("success"), fetched
         path = f"/user/{learner}/api/contents/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
         if correct:
-            notebook = nbformat.from_dict(hub.ok("GET", f"{path}?content=1", user=learner)["content"])
-            body = {"type": "notebook", "format": "json", "content": fill_answers(notebook, answers)}
+            notebook = nbformat.from_dict(
+                hub.ok("GET", f"{path}?content=1", user=learner)["content"]
+            )
+            body = {
+                "type": "notebook",
+                "format": "json",
+                "content": fill_answers(notebook, answers),
+            }
             hub.ok("PUT", path, user=learner, body=body)
         submitted = hub.ok("POST", f"/user/{learner}/assignments/submit", user=learner, form=form)
         assert submitted.get("success"), submitted
