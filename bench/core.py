@@ -28,6 +28,7 @@ UNITS = {
     "x": "{:.3g}x",
     "min": "{:.0f} min",
     "%": "{:.0f}%",
+    "n": "{:.0f}",
 }
 
 #: Status of a result. A "fail" or "error" makes the run fail.
