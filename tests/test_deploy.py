@@ -221,3 +221,48 @@ def test_z2jh_pulls_the_course_and_shares_the_exchange():
     assert pvc["metadata"]["name"] == claim and pvc["spec"]["accessModes"] == ["ReadWriteMany"]
     mount = single["storage"]["extraVolumeMounts"][0]["mountPath"]
     assert f'c.Exchange.root = "{mount}"' in single["extraFiles"]["nbgrader-config"]["stringData"]
+
+
+# ---- One machine: deploy/jupyterhub/jupyterhub_config.py -------------------------------
+
+
+def test_every_key_of_the_hub_configuration_is_a_setting_of_its_class():
+    from jupyterhub.app import JupyterHub
+    from jupyterhub.auth import Authenticator
+    from jupyterhub.proxy import ConfigurableHTTPProxy
+    from jupyterhub.spawner import Spawner
+    from ltiauthenticator.lti13.auth import LTI13Authenticator
+    from systemdspawner import SystemdSpawner
+    from traitlets.config.loader import PyFileConfigLoader
+
+    classes = [JupyterHub, Authenticator, ConfigurableHTTPProxy, Spawner, SystemdSpawner]
+    classes = {cls.__name__: cls for cls in [*classes, LTI13Authenticator]}
+    config = PyFileConfigLoader(HUB_CONFIG.name, str(HUB_CONFIG.parent)).load_config()
+    unknown = [
+        f"c.{section}.{key}"
+        for section, settings in config.items()
+        for key in settings
+        if section not in classes or key not in classes[section].class_traits(config=True)
+    ]
+    assert not unknown, f"not settings of JupyterHub or its plug-ins: {unknown}"
+    assert config.JupyterHub.authenticator_class.endswith(".LTI13Authenticator")
+    assert config.JupyterHub.spawner_class == "systemdspawner.SystemdSpawner"
+
+
+def test_the_hub_roles_use_real_scopes_and_the_services_exist():
+    from jupyterhub.scopes import scope_definitions
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader(HUB_CONFIG.name, str(HUB_CONFIG.parent)).load_config()
+    services = {service["name"]: service for service in config.JupyterHub.services}
+    assert set(services) == {"formgrader", "idle-culler"}
+    for role in config.JupyterHub.load_roles:
+        for scope in role["scopes"]:
+            assert scope.split("!")[0] in scope_definitions, f"{role['name']}: {scope}"
+        for name in role.get("services", []):
+            assert name in services
+    formgrader = services["formgrader"]["command"][0]
+    assert Path(formgrader).name == "jupyterhub-singleuser" and Path(formgrader).exists()
+    learner = HUB_CONFIG.parent / "learner" / "nbgrader_config.py"
+    assert config.Spawner.environment["JUPYTER_CONFIG_PATH"] == str(learner.parent)
+    assert "c.Exchange.root" in learner.read_text()
