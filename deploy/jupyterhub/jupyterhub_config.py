@@ -100,7 +100,11 @@ formgrader = {
     "url": FORMGRADER_URL,
     "command": [str(BIN / "jupyterhub-singleuser"), f"--ServerApp.root_dir={COURSE_DIR}"],
     "cwd": COURSE_DIR,
-    "environment": {"PMCOURSE_EXCHANGE": EXCHANGE, "JUPYTER_CONFIG_PATH": str(LEARNER_CONFIG)},
+    "environment": {
+        "JUPYTER_CONFIG_PATH": str(LEARNER_CONFIG),
+        "PMCOURSE_COURSE_ID": COURSE_ID,
+        "PMCOURSE_EXCHANGE": EXCHANGE,
+    },
     "oauth_no_confirm": True,
 }
 if GRADER_USER:
