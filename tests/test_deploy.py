@@ -263,6 +263,11 @@ def test_the_hub_roles_use_real_scopes_and_the_services_exist():
             assert name in services
     formgrader = services["formgrader"]["command"][0]
     assert Path(formgrader).name == "jupyterhub-singleuser" and Path(formgrader).exists()
-    learner = HUB_CONFIG.parent / "learner" / "nbgrader_config.py"
-    assert config.Spawner.environment["JUPYTER_CONFIG_PATH"] == str(learner.parent)
-    assert "c.Exchange.root" in learner.read_text()
+    nbgrader, learner = HUB_CONFIG.parent / "nbgrader", HUB_CONFIG.parent / "learner"
+    paths = config.Spawner.environment["JUPYTER_CONFIG_PATH"].split(os.pathsep)
+    assert paths == [str(learner), str(nbgrader)]
+    assert services["formgrader"]["environment"]["JUPYTER_CONFIG_PATH"] == str(nbgrader)
+    assert "c.Exchange.root" in (nbgrader / "nbgrader_config.py").read_text()
+    off = json.loads((learner / "jupyter_server_config.d" / "pmcourse-learner.json").read_text())
+    extensions = off["ServerApp"]["jpserver_extensions"]
+    assert extensions["nbgrader.server_extensions.formgrader"] is False

@@ -348,6 +348,9 @@ def test_the_formgrader_is_for_instructors_only(hub):
     assert status == 200 and "formgrade" in page.lower(), (status, page[:300])
     status, _ = hub.request("GET", "/services/formgrader/formgrader/", user=LEARNERS[1])
     assert status == 403
+    # Nor is there a Formgrader in the learners' own servers.
+    status, _ = hub.request("GET", f"/user/{LEARNERS[1]}/formgrader", user=LEARNERS[1])
+    assert status == 404
 
 
 def _nbgrader_cells(course: Path, *commands: str) -> list[str]:

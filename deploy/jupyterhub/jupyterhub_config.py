@@ -47,6 +47,9 @@ CPU_LIMIT = float(setting("CPU_LIMIT", "1"))
 #: Stop a learner's server after this many seconds without activity (work is kept).
 IDLE_TIMEOUT = setting("IDLE_TIMEOUT", "3600")
 BIND_URL = setting("BIND_URL", "http://127.0.0.1:8000")  # behind the HTTPS reverse proxy
+# nbgrader/: the exchange and course for every server; learner/: no Formgrader there
+# (instructors grade in the Formgrader service). Found through JUPYTER_CONFIG_PATH.
+NBGRADER_CONFIG = Path(__file__).resolve().parent / "nbgrader"
 LEARNER_CONFIG = Path(__file__).resolve().parent / "learner"
 BIN = Path(sys.executable).parent
 
@@ -87,8 +90,8 @@ def student_id(spawner) -> str:
 
 
 c.Spawner.environment = {
-    # learner/nbgrader_config.py: the exchange folder, the course id, the student id.
-    "JUPYTER_CONFIG_PATH": str(LEARNER_CONFIG),
+    # nbgrader/nbgrader_config.py: the exchange folder, the course id, the student id.
+    "JUPYTER_CONFIG_PATH": os.pathsep.join([str(LEARNER_CONFIG), str(NBGRADER_CONFIG)]),
     "PMCOURSE_COURSE_ID": COURSE_ID,
     "PMCOURSE_EXCHANGE": EXCHANGE,
     "PMCOURSE_STUDENT_ID": student_id,
@@ -101,7 +104,7 @@ formgrader = {
     "command": [str(BIN / "jupyterhub-singleuser"), f"--ServerApp.root_dir={COURSE_DIR}"],
     "cwd": COURSE_DIR,
     "environment": {
-        "JUPYTER_CONFIG_PATH": str(LEARNER_CONFIG),
+        "JUPYTER_CONFIG_PATH": str(NBGRADER_CONFIG),
         "PMCOURSE_COURSE_ID": COURSE_ID,
         "PMCOURSE_EXCHANGE": EXCHANGE,
     },

@@ -1,4 +1,4 @@
-"""nbgrader settings of every server on the hub (found through JUPYTER_CONFIG_PATH).
+"""nbgrader settings of every server on the hub and of the Formgrader (JUPYTER_CONFIG_PATH).
 
 jupyterhub_config.py passes the values in the environment: the exchange folder
 that instructors release to and learners fetch from and submit to, the course
