@@ -640,7 +640,7 @@ HUB_MARGIN = 0.2
 HUB_LEARNERS_GOAL = 40
 
 
-def _server_rss_mb(options: Options) -> float:
+def _server_rss_mb() -> float:
     """RSS of a JupyterLab server (the learner's single-user server) after the page loaded."""
     import secrets
     import socket
@@ -701,7 +701,7 @@ def _server_rss_mb(options: Options) -> float:
 )
 def bench_learner(options: Options) -> list[Result]:
     try:
-        server = _server_rss_mb(options)
+        server = _server_rss_mb()
         kernels = {
             p.name: run_notebook(p).peak_bytes / MB
             for p in sorted((ROOT / "notebooks").glob("*.ipynb"))
