@@ -318,9 +318,9 @@ PAGE_INTRO = """\
 
 Learners on Binder have 1 to 2 GB of memory and little patience, a JupyterHub
 must hold 40 active learners on 24 GB (the `learner` benchmark sizes it), and
-instructors grade hundreds of notebooks. So
-the course keeps budgets for the things that matter, measures them side by side
-in one run with `make bench`, and `make bench` fails when a budget is broken.
+instructors grade hundreds of notebooks. So the course keeps budgets for the
+things that matter, measures them side by side in one run with `make bench`,
+and `make bench` fails when a budget is broken.
 This page is written by that run; do not edit it by hand.
 """
 
