@@ -102,18 +102,6 @@ def _new_module(args: argparse.Namespace) -> int:
     return 0
 
 
-def _link(args: argparse.Namespace) -> int:
-    from pmcourse.deploy import Repository, nbgitpuller_link, repository
-
-    try:
-        repo = Repository(args.repo, args.branch) if args.repo else repository(args.root)
-        print(nbgitpuller_link(args.hub, args.notebook, repo=repo, root=args.root))
-    except ValueError as error:
-        print(f"pmcourse link: {error}", file=sys.stderr)
-        return 2
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pmcourse",
@@ -158,17 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     module.add_argument("title", help='the module\'s title, such as "Imaging beyond the genome"')
     module.add_argument("--root", default=".", help="the repository's root folder (default: .)")
     module.set_defaults(run=_new_module)
-    link = commands.add_parser(
-        "link", help="print the nbgitpuller link that opens a notebook on your JupyterHub"
-    )
-    link.add_argument(
-        "--hub", required=True, help="the hub's address, such as https://hub.example.org"
-    )
-    link.add_argument("notebook", nargs="?", default="notebooks/00_getting_started.ipynb")
-    link.add_argument("--repo", help="repository address (default: _config.yml's repository)")
-    link.add_argument("--branch", default="main", help="branch, with --repo (default: main)")
-    link.add_argument("--root", default=".", help="the repository's root folder (default: .)")
-    link.set_defaults(run=_link)
+    from pmcourse.deploy import add_link_command
+
+    add_link_command(commands)
     return parser
 
 

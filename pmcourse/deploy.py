@@ -9,13 +9,15 @@ by e-mail or put it on the learning platform.
 
 from __future__ import annotations
 
+import argparse
+import sys
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlencode, urlsplit
 
 import yaml
 
-__all__ = ["DEFAULT_NOTEBOOK", "Repository", "nbgitpuller_link", "repository"]
+__all__ = ["DEFAULT_NOTEBOOK", "Repository", "add_link_command", "nbgitpuller_link", "repository"]
 
 #: Where learners start: module 0, *Getting started*.
 DEFAULT_NOTEBOOK = "notebooks/00_getting_started.ipynb"
@@ -111,3 +113,36 @@ def nbgitpuller_link(
         )
     query = {"repo": repo.url, "urlpath": f"lab/tree/{repo.folder}/{path}", "branch": repo.branch}
     return f"{hub}/hub/user-redirect/git-pull?{urlencode(query, safe='/')}"
+
+
+def _link(args: argparse.Namespace) -> int:
+    try:
+        repo = Repository(args.repo, args.branch) if args.repo else repository(args.root)
+        print(nbgitpuller_link(args.hub, args.notebook, repo=repo, root=args.root))
+    except ValueError as error:
+        print(f"pmcourse link: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def add_link_command(commands) -> None:
+    """Add ``pmcourse link --hub URL [NOTEBOOK]`` to the subcommands of the ``pmcourse`` command.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser(prog="pmcourse")
+    >>> add_link_command(parser.add_subparsers())
+    >>> parser.parse_args(["link", "--hub", "https://hub.example.org"]).notebook
+    'notebooks/00_getting_started.ipynb'
+    """
+    link = commands.add_parser(
+        "link", help="print the nbgitpuller link that opens a notebook on your JupyterHub"
+    )
+    link.add_argument(
+        "--hub", required=True, help="the hub's address, such as https://hub.example.org"
+    )
+    link.add_argument("notebook", nargs="?", default=DEFAULT_NOTEBOOK, help="notebook to open")
+    link.add_argument("--repo", help="repository address (default: _config.yml's repository)")
+    link.add_argument("--branch", default="main", help="branch, with --repo (default: main)")
+    link.add_argument("--root", default=".", help="the repository's root folder (default: .)")
+    link.set_defaults(run=_link)
