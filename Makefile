@@ -84,8 +84,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench $(ONLY)
 
 lint: $(STAMP)
-	$(BIN)/ruff check pmcourse tests bench book/_ext exercises/nbgrader_config.py
-	$(BIN)/ruff format --check pmcourse tests bench book/_ext exercises/nbgrader_config.py
+	$(BIN)/ruff check pmcourse tests bench book/_ext exercises/nbgrader_config.py deploy
+	$(BIN)/ruff format --check pmcourse tests bench book/_ext exercises/nbgrader_config.py deploy
 
 clean:
 	rm -rf _build .pytest_cache test-artifacts

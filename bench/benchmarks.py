@@ -668,3 +668,109 @@ def _manual_answer_ids(master: Path) -> list[str]:
         and cell.metadata.get("nbgrader", {}).get("solution")
         and "grade_id" in cell.metadata["nbgrader"]
     ]
+
+
+#: Sizing of a hub (deploy/): the machine, the margin kept free, the goal.
+HUB_MACHINE_GB = 24.0
+HUB_MARGIN = 0.2
+HUB_LEARNERS_GOAL = 40
+
+
+def _server_rss_mb() -> float:
+    """RSS of a JupyterLab server (the learner's single-user server) after the page loaded."""
+    import secrets
+    import socket
+    import urllib.request
+
+    import psutil
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    token = secrets.token_hex(16)
+    with tempfile.TemporaryDirectory(prefix="bench-learner-") as home:
+        command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+                   f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
+                   f"--ServerApp.root_dir={ROOT}", "--allow-root"]  # fmt: skip
+        env = {**_environment(), "HOME": home, "JUPYTER_CONFIG_DIR": f"{home}/config",
+               "JUPYTER_RUNTIME_DIR": f"{home}/runtime"}  # fmt: skip
+        server = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    # What a learner's browser asks for: the page, settings, the notebook.
+                    for path in ("/lab", "/lab/api/settings", "/api/kernelspecs",
+                                 "/api/contents/notebooks?content=1"):  # fmt: skip
+                        request = urllib.request.Request(
+                            url + path, headers={"Authorization": f"token {token}"}
+                        )
+                        urllib.request.urlopen(request, timeout=30).read()
+                    break
+                except OSError:
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError("JupyterLab did not start") from None
+                    time.sleep(0.5)
+            time.sleep(2)  # settles after the last request
+            return psutil.Process(server.pid).memory_info().rss / MB
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+@benchmark(
+    "learner",
+    "memory of one active learner on a hub, and how many fit on a 24 GB machine",
+    f"""One active learner is their single-user server plus one kernel that has run the
+    heaviest module. The server: a JupyterLab server (what jupyterhub-singleuser runs) on
+    the course, after the requests a browser makes when the learner opens it; its RSS.
+    The kernel: every `notebooks/*.ipynb` runs once on a fresh kernel (as in `notebooks`);
+    the largest kernel peak RSS. RSS counts shared libraries in full, so the figure errs on
+    the safe side. Learners per machine: {HUB_MACHINE_GB:.0f} GB less a
+    {HUB_MARGIN:.0%} margin (the hub, the proxy, the system, the instructors' grading),
+    divided by the memory of one learner. The goal of {HUB_LEARNERS_GOAL} learners is the
+    budget on the memory of one learner. deploy/ sets each learner's memory guarantee
+    from this figure.""",
+)
+def bench_learner(options: Options) -> list[Result]:
+    try:
+        server = _server_rss_mb()
+        kernels = {
+            p.name: run_notebook(p).peak_bytes / MB
+            for p in sorted((ROOT / "notebooks").glob("*.ipynb"))
+        }
+    except Exception as error:
+        return [Result.failed("learner", "one active learner", error)]
+    heaviest = max(kernels, key=kernels.get)
+    learner = server + kernels[heaviest]
+    usable = HUB_MACHINE_GB * 1000 * (1 - HUB_MARGIN)
+    options.log(f"  server {server:.0f} MB + kernel {kernels[heaviest]:.0f} MB ({heaviest})")
+    return [
+        Result("learner", "single-user server: RSS", server, "MB", statistic="single run"),
+        Result(
+            "learner",
+            f"kernel after {heaviest}: peak RSS",
+            kernels[heaviest],
+            "MB",
+            statistic="max over modules",
+        ),  # fmt: skip
+        Result(
+            "learner",
+            "one active learner: server + kernel",
+            learner,
+            "MB",
+            usable / HUB_LEARNERS_GOAL,
+            statistic="sum",
+        ),  # fmt: skip
+        Result(
+            "learner",
+            f"learners per {HUB_MACHINE_GB:.0f} GB with a {HUB_MARGIN:.0%} margin",
+            usable // learner,
+            "n",
+            statistic="floor",
+            note=f"{usable:.0f} MB usable",
+        ),  # fmt: skip
+    ]

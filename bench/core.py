@@ -28,6 +28,7 @@ UNITS = {
     "x": "{:.3g}x",
     "min": "{:.0f} min",
     "%": "{:.0f}%",
+    "n": "{:.0f}",
 }
 
 #: Status of a result. A "fail" or "error" makes the run fail.
@@ -316,9 +317,10 @@ PAGE_INTRO = """\
 # Benchmarks and budgets
 
 Learners on Binder have 1 to 2 GB of memory and little patience, a JupyterHub
-gives each user 100 to 300 MB, and instructors grade hundreds of notebooks. So
-the course keeps budgets for the things that matter, measures them side by side
-in one run with `make bench`, and `make bench` fails when a budget is broken.
+must hold 40 active learners on 24 GB (the `learner` benchmark sizes it), and
+instructors grade hundreds of notebooks. So the course keeps budgets for the
+things that matter, measures them side by side in one run with `make bench`,
+and `make bench` fails when a budget is broken.
 This page is written by that run; do not edit it by hand.
 """
 

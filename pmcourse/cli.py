@@ -9,7 +9,9 @@ STUDENT`` writes a learner's course record; ``pmcourse header NOTEBOOK``
 rewrites a module notebook's first cell from its metadata;
 ``pmcourse links`` writes the glossary terms and citations of the module
 notebooks as links that JupyterLab shows cleanly (:mod:`pmcourse.markup`);
-``pmcourse new-module NN_slug "Title"`` writes the files of a new course module.
+``pmcourse new-module NN_slug "Title"`` writes the files of a new course module;
+``pmcourse link --hub URL [NOTEBOOK]`` prints the nbgitpuller link that opens a
+notebook of the course on a JupyterHub (:mod:`pmcourse.deploy`).
 """
 
 from __future__ import annotations
@@ -240,6 +242,9 @@ def build_parser() -> argparse.ArgumentParser:
     module.add_argument("title", help='the module\'s title, such as "Imaging beyond the genome"')
     module.add_argument("--root", default=".", help="the repository's root folder (default: .)")
     module.set_defaults(run=_new_module)
+    from pmcourse.deploy import add_link_command
+
+    add_link_command(commands)
     return parser
 
 

@@ -123,6 +123,7 @@ def test_registry_has_the_benchmarks_of_the_issue_in_order():
         "cohort",
         "book",
         "grading",
+        "learner",
     ]
     for name, benchmark in benchmarks.BENCHMARKS.items():
         assert benchmark.name == name and benchmark.summary and len(benchmark.method) > 80
@@ -136,6 +137,8 @@ def test_budgets_are_those_of_the_course():
     assert (benchmarks.COHORT_WALL_S, benchmarks.COHORT_PEAK_MB) == (10, 2000)
     assert benchmarks.COHORT_PATIENTS == 1_000_000 and benchmarks.GRADING_COPIES == 40
     assert benchmarks.ESTIMATE_OFF_PERCENT == 20
+    assert (benchmarks.HUB_MACHINE_GB, benchmarks.HUB_MARGIN) == (24, 0.2)
+    assert benchmarks.HUB_LEARNERS_GOAL == 40
 
 
 def test_select_keeps_registry_order_and_names_unknown_benchmarks():
