@@ -1,5 +1,3 @@
-import os
-import shutil
 import subprocess
 
 import matplotlib.pyplot as plt
@@ -15,16 +13,6 @@ from pmcourse.reference import load_table
 # ---------------------------------------------------------------------------
 # polygenic_score, and PLINK 2 on the same data
 # ---------------------------------------------------------------------------
-
-
-def _plink2() -> str:
-    found = shutil.which("plink2")
-    if found is None:
-        message = "plink2 is not installed (Debian: apt-get install plink2)."
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + " Under CI a missing plink2 is a failure.")
-        pytest.skip(message)
-    return found
 
 
 def _random_dosages(seed, n_patients=300, n_variants=25, missing=0.05):
@@ -57,8 +45,8 @@ def _write_vcf(path, dosages, effect_is_alt, ref, alt):
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_polygenic_score_equals_plink2_score_sums(tmp_path, seed):
-    plink2 = _plink2()
+def test_polygenic_score_equals_plink2_score_sums(tmp_path, seed, required_tool):
+    plink2 = required_tool("plink2", "plink2")
     dosages, weights, rng = _random_dosages(seed)
     ref = rng.choice(list("ACGT"), len(weights))
     alt = np.array([{"A": "G", "C": "T", "G": "A", "T": "C"}[base] for base in ref])
