@@ -101,11 +101,19 @@ def grade_mistakes(folder: Path, assignment: str, mistakes) -> pd.DataFrame:
     return grade(course, assignment, {"master": answers, **mistakes(answers)})
 
 
-def assert_choice_teaches(question, right: str) -> None:
-    """A choice passes its right option; each wrong one shows its reasoning, never the answer."""
+def assert_choice_teaches(question, right: str | list[str]) -> None:
+    """A choice passes its right option; each wrong one shows its reasoning, never the answer.
+
+    `right` is a letter, or the list of letters of a question with several
+    right options (``many``); there, each option alone is wrong.
+    """
     assert question(right, quick=False).passed
+    right_texts = [
+        question.options[label] for label in ([right] if isinstance(right, str) else right)
+    ]
     for label, reasoning in question.reasoning.items():
-        if label != right:
-            result = question(label, quick=False)
+        answer = [label] if question.many else label
+        if answer != right:
+            result = question(answer, quick=False)
             assert not result.passed and reasoning in result.message
-            assert question.options[right] not in result.message
+            assert not any(text in result.message for text in right_texts)

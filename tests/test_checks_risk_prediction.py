@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from grading_helpers import grade_mistakes, with_slip
+from grading_helpers import assert_choice_teaches, grade_mistakes, with_slip
 
 from pmcourse import datasets, risk
 from pmcourse.checks import risk_prediction as checks
@@ -278,14 +278,7 @@ def test_model_auc_check_grades_the_model_on_another_group_and_names_the_score_a
     [("percentile_meaning", "B"), ("invite_decision", "A"), ("ancestry_fit", "B")],
 )
 def test_interpretation_questions_grade_the_right_choice_and_explain_the_wrong(name, right):
-    question = getattr(checks, name)
-    assert question(right, quick=False).passed
-    for label, reasoning in question.reasoning.items():
-        if label == right:
-            continue
-        result = question(label, quick=False)
-        assert not result.passed and reasoning in result.message
-        assert question.options[right] not in result.message
+    assert_choice_teaches(getattr(checks, name), right)
 
 
 # --------------------------------------------------------------------------
