@@ -117,3 +117,12 @@ def assert_choice_teaches(question, right: str | list[str]) -> None:
             result = question(answer, quick=False)
             assert not result.passed and reasoning in result.message
             assert not any(text in result.message for text in right_texts)
+
+
+def assert_count_teaches(check, right: int, every: int) -> None:
+    """A count passes when right; counting every variant fails with a hint, never the count."""
+    assert 0 < right < every
+    assert check(right).passed
+    wrong = check(every)
+    assert not wrong.passed and "every variant" in wrong.hint
+    assert str(right) not in str(wrong)
