@@ -1,8 +1,9 @@
 """Helpers of the grading tests: a course copy, submissions, one autograde run.
 
 Shared by tests/test_exercises.py (every assignment) and each module's own
-test file (its adversarial submissions). Everything runs in temporary copies
-of ``exercises/``; nothing is written into the repository.
+test file (its adversarial submissions, its checks' questions and counts, the
+text of its notebooks). Everything runs in temporary copies of ``exercises/``;
+nothing is written into the repository.
 """
 
 from __future__ import annotations
@@ -51,6 +52,12 @@ def master_answers(course: Path, assignment: str) -> dict[str, str]:
         if cell.cell_type == "markdown" and meta.get("solution") and meta.get("grade"):
             answers[meta["grade_id"]] = FREE_TEXT
     return answers
+
+
+def markdown_text(path: Path) -> str:
+    """A notebook's markdown cells as one line of words: text wrapped anywhere reads the same."""
+    cells = nbformat.read(path, as_version=4).cells
+    return " ".join(" ".join(c.source.split()) for c in cells if c.cell_type == "markdown")
 
 
 def with_slip(answers: dict[str, str], part: str, right: str, wrong: str) -> dict[str, str]:

@@ -6,7 +6,13 @@ import math
 
 import pandas as pd
 import pytest
-from grading_helpers import assert_choice_teaches, assert_count_teaches, grade_mistakes, with_slip
+from grading_helpers import (
+    assert_choice_teaches,
+    assert_count_teaches,
+    grade_mistakes,
+    markdown_text,
+    with_slip,
+)
 from lifelines import KaplanMeierFitter
 
 from pmcourse import datasets, oncology
@@ -248,16 +254,9 @@ def test_interpretation_questions_grade_the_right_choice_and_explain_the_wrong(n
 
 def test_the_facts_the_text_quotes_are_the_datas():
     """The notebook's and the exercise's numbers and genes say what the data hold."""
-    import nbformat
-
     from pmcourse.modules import module
 
-    def text(path):
-        cells = nbformat.read(path, as_version=4).cells
-        markdown = " ".join(c.source for c in cells if c.cell_type == "markdown")
-        return " ".join(markdown.split())
-
-    notebook, exercise = text(module(5).notebook), text(module(5).master)
+    notebook, exercise = markdown_text(module(5).notebook), markdown_text(module(5).master)
     his = PATIENTS.loc[checks.SCENARIO_PATIENT]
     assert f"estimated his at {his['purity']:g}" in notebook
     her = PATIENTS.loc[checks.TUMOUR_ONLY_PATIENT]

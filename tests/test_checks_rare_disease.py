@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from grading_helpers import assert_choice_teaches, assert_count_teaches, grade_mistakes, with_slip
+from grading_helpers import (
+    assert_choice_teaches,
+    assert_count_teaches,
+    grade_mistakes,
+    markdown_text,
+    with_slip,
+)
 
 from pmcourse import datasets, variants
 from pmcourse.checks import rare_disease as checks
@@ -175,24 +181,17 @@ def test_interpretation_questions_grade_the_right_choice_and_explain_the_wrong(n
 
 def test_the_facts_the_text_quotes_are_the_datas():
     """The notebook's girl and classes, and the exercise's evidence, say what the data hold."""
-    import nbformat
-
     from pmcourse.modules import module
-
-    def text(path):
-        cells = nbformat.read(path, as_version=4).cells
-        markdown = " ".join(c.source for c in cells if c.cell_type == "markdown")
-        return " ".join(markdown.split())
 
     trios = datasets.load("trios").set_index(["family_id", "role"])
     girl = trios.loc[(checks.SCENARIO_FAMILY, "child")]
-    notebook = text(module(3).notebook)
+    notebook = markdown_text(module(3).notebook)
     assert girl["sex"] == "female"
     assert f"A {girl['age_years']}-year-old girl" in notebook
     scn1a = variants.acmg_classify(["PS2", "PM2_Supporting", "PP3", "PP4"])
     assert f"Our girl's SCN1A variant, {scn1a}, goes in her report" in notebook
     assert trios.loc[(checks.COMPOUND_FAMILY, "child"), "sex"] == "male"
-    exercise = text(module(3).master)
+    exercise = markdown_text(module(3).master)
     pathogenic = ", ".join(c for c in checks.CONFLICTING_EVIDENCE if c.startswith("P"))
     benign = ", ".join(c for c in checks.CONFLICTING_EVIDENCE if c.startswith("B"))
     assert f"{pathogenic} (pathogenic) and {benign} (benign)" in exercise
