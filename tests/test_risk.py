@@ -261,8 +261,10 @@ def test_calibration_table_gives_observed_and_predicted_by_decile():
 def test_calibration_table_wants_risks_from_0_to_1():
     with pytest.raises(ValueError, match="from 0 to 1"):
         risk.calibration_table([0, 1, 0, 1], [0.1, 1.5, 0.2, 0.3], n_bins=2)
-    with pytest.raises(ValueError, match="one predicted risk per patient"):
+    with pytest.raises(ValueError, match="2 outcomes but 1 risks; give one predicted risk"):
         risk.calibration_table([0, 1], [0.1], n_bins=2)
+    with pytest.raises(ValueError, match="missing"):
+        risk.calibration_table([0, 1], [0.1, np.nan], n_bins=2)
 
 
 def test_auc_gain_by_group_fits_once_and_judges_each_group():
@@ -304,7 +306,7 @@ def test_screening_table_moves_one_way_as_the_threshold_rises():
     assert table["sensitivity"].is_monotonic_decreasing
     assert table["specificity"].is_monotonic_increasing
     assert table["invited"].iloc[0] == 500 and table["sensitivity"].iloc[0] == 1.0
-    with pytest.raises(ValueError, match="one risk per person"):
+    with pytest.raises(ValueError, match="2 outcomes but 1 risks"):
         risk.screening_table([0.1], [0, 1], 0.1)
 
 
