@@ -347,7 +347,8 @@ def check_value(
         Whether to remind the learner that the graded version tests more.
     common_mistakes : sequence of (value, hint) pairs, optional
         Results of known slips; an answer equal to one gets that slip's hint
-        instead of `hint`.
+        instead of `hint`. A slip that gives the right answer on these data
+        never shows: a right answer passes first.
 
     Returns
     -------

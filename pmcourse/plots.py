@@ -794,21 +794,18 @@ def plot_screening(table: pd.DataFrame, threshold: float, *, ax: Axes | None = N
     >>> plt.close(ax.figure)
     """
     ax = _axes(ax, (8, 3.5))
-    ax.plot(
-        table["threshold"],
-        table["sensitivity"],
-        color=OKABE_ITO[4],
-        linewidth=2,
-        label="sensitivity (cases found)",
-    )
-    ax.plot(
-        table["threshold"],
-        table["specificity"],
-        color=OKABE_ITO[5],
-        linewidth=2,
-        linestyle="--",
-        label="specificity (people without an event not invited)",
-    )
+    for column, label, colour, style in [
+        ("sensitivity", "sensitivity (cases found)", OKABE_ITO[4], "-"),
+        ("specificity", "specificity (people without an event not invited)", OKABE_ITO[5], "--"),
+    ]:
+        ax.plot(
+            table["threshold"],
+            table[column],
+            color=colour,
+            linewidth=2,
+            linestyle=style,
+            label=label,
+        )
     ax.axvline(threshold, color="black", linewidth=1, linestyle=":", label="your threshold")
     ax.set_xlabel("invite everyone with a predicted 10-year risk at or above")
     ax.set_ylabel("share")

@@ -465,6 +465,22 @@ def _outcome(y: pd.Series | Sequence[int]) -> np.ndarray:
     return values.to_numpy(dtype=int)
 
 
+def _outcome_and_risks(
+    y: pd.Series | Sequence[int], risk: pd.Series | Sequence[float]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The outcome (0/1) and the predicted risks, one per patient in the same order."""
+    outcome = _outcome(y)
+    values = np.asarray(risk, dtype=float)
+    if len(values) != len(outcome):
+        raise ValueError(
+            f"There are {len(outcome)} outcomes but {len(values)} risks; give one predicted "
+            "risk per patient, in the same order."
+        )
+    if np.isnan(values).any():
+        raise ValueError("Some predicted risks are missing (NaN); every patient needs one.")
+    return outcome, values
+
+
 @dataclass(frozen=True)
 class RiskModel:
     """A fitted logistic-regression risk model (see :func:`fit_risk_model`).
@@ -592,15 +608,7 @@ def roc_auc(y: pd.Series | Sequence[int], risk: pd.Series | Sequence[float]) -> 
     >>> roc_auc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
     0.75
     """
-    outcome = _outcome(y)
-    values = np.asarray(risk, dtype=float)
-    if len(values) != len(outcome):
-        raise ValueError(
-            f"There are {len(outcome)} outcomes but {len(values)} risks; give one risk per "
-            "patient, in the same order."
-        )
-    if np.isnan(values).any():
-        raise ValueError("Some predicted risks are missing (NaN); every patient needs one.")
+    outcome, values = _outcome_and_risks(y, risk)
     return float(roc_auc_score(outcome, values))
 
 
@@ -635,13 +643,7 @@ def calibration_table(
     >>> table[["n_patients", "observed_risk"]].round(2).values.tolist()
     [[3.0, 0.33], [3.0, 0.67]]
     """
-    outcome = _outcome(y)
-    values = np.asarray(risk, dtype=float)
-    if len(values) != len(outcome) or np.isnan(values).any():
-        raise ValueError(
-            "Give one predicted risk per patient, in the order of the outcomes, with none "
-            f"missing ({len(outcome)} outcomes, {len(values)} risks)."
-        )
+    outcome, values = _outcome_and_risks(y, risk)
     if values.min() < 0 or values.max() > 1:
         raise ValueError(
             f"Predicted risks lie from 0 to 1; got values from {values.min()} to "
@@ -758,13 +760,7 @@ def screening_table(
     >>> table[["invited", "cases_found", "sensitivity", "specificity"]].values.tolist()
     [[2.0, 2.0, 1.0, 1.0]]
     """
-    y = _outcome(outcome)
-    values = np.asarray(risk, dtype=float)
-    if len(values) != len(y) or np.isnan(values).any():
-        raise ValueError(
-            f"Give one risk per person, in the order of the outcomes ({len(y)} outcomes, "
-            f"{len(values)} risks), with none missing."
-        )
+    y, values = _outcome_and_risks(outcome, risk)
     rows = []
     for cut in np.atleast_1d(np.asarray(threshold, dtype=float)):
         invited = values >= cut

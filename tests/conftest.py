@@ -1,3 +1,5 @@
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -31,6 +33,27 @@ def execute_notebook(path: Path) -> nbformat.NotebookNode:
 def run_notebook():
     """The notebook runner shared by the notebook and exercise tests."""
     return execute_notebook
+
+
+def find_required_tool(name: str, packages: str) -> str:
+    """The path of an external program a test needs.
+
+    A missing program skips the test with the Debian packages that install it,
+    and fails it under CI (``CI=true``), where the program must be there.
+    """
+    found = shutil.which(name)
+    if found is None:
+        message = f"{name} is not installed (Debian: apt-get install {packages})."
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message} Under CI a missing {name} is a failure.")
+        pytest.skip(message)
+    return found
+
+
+@pytest.fixture(scope="session")
+def required_tool():
+    """``required_tool(name, packages)``: the path of a program, as :func:`find_required_tool`."""
+    return find_required_tool
 
 
 @pytest.fixture(scope="session")

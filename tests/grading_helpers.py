@@ -1,8 +1,9 @@
 """Helpers of the grading tests: a course copy, submissions, one autograde run.
 
 Shared by tests/test_exercises.py (every assignment) and each module's own
-test file (its adversarial submissions). Everything runs in temporary copies
-of ``exercises/``; nothing is written into the repository.
+test file (its adversarial submissions, its checks' questions and counts, the
+text of its notebooks). Everything runs in temporary copies of ``exercises/``;
+nothing is written into the repository.
 """
 
 from __future__ import annotations
@@ -53,6 +54,12 @@ def master_answers(course: Path, assignment: str) -> dict[str, str]:
     return answers
 
 
+def markdown_text(path: Path) -> str:
+    """A notebook's markdown cells as one line of words: text wrapped anywhere reads the same."""
+    cells = nbformat.read(path, as_version=4).cells
+    return " ".join(" ".join(c.source.split()) for c in cells if c.cell_type == "markdown")
+
+
 def with_slip(answers: dict[str, str], part: str, right: str, wrong: str) -> dict[str, str]:
     """The answers with one typical mistake: `right` replaced by `wrong` in one part."""
     slipped = answers[part].replace(right, wrong)
@@ -101,11 +108,28 @@ def grade_mistakes(folder: Path, assignment: str, mistakes) -> pd.DataFrame:
     return grade(course, assignment, {"master": answers, **mistakes(answers)})
 
 
-def assert_choice_teaches(question, right: str) -> None:
-    """A choice passes its right option; each wrong one shows its reasoning, never the answer."""
+def assert_choice_teaches(question, right: str | list[str]) -> None:
+    """A choice passes its right option; each wrong one shows its reasoning, never the answer.
+
+    `right` is a letter, or the list of letters of a question with several
+    right options (``many``); there, each option alone is wrong.
+    """
     assert question(right, quick=False).passed
+    right_texts = [
+        question.options[label] for label in ([right] if isinstance(right, str) else right)
+    ]
     for label, reasoning in question.reasoning.items():
-        if label != right:
-            result = question(label, quick=False)
+        answer = [label] if question.many else label
+        if answer != right:
+            result = question(answer, quick=False)
             assert not result.passed and reasoning in result.message
-            assert question.options[right] not in result.message
+            assert not any(text in result.message for text in right_texts)
+
+
+def assert_count_teaches(check, right: int, every: int) -> None:
+    """A count passes when right; counting every variant fails with a hint, never the count."""
+    assert 0 < right < every
+    assert check(right).passed
+    wrong = check(every)
+    assert not wrong.passed and "every variant" in wrong.hint
+    assert str(right) not in str(wrong)

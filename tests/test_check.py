@@ -182,6 +182,14 @@ def test_a_known_slip_in_a_value_gets_its_own_hint():
     )
 
 
+def test_a_slip_that_gives_the_right_answer_never_shows():
+    slips = [(0.6, "Never shown: on these data the slip is right."), (0.4, "That is q, not p.")]
+    assert check_value(0.6, 0.6, name="p", common_mistakes=slips).passed
+    for wrong, hint in [(0.4, "That is q, not p."), (0.6001, "General.")]:
+        result = check_value(wrong, 0.6, name="p", hint="General.", common_mistakes=slips)
+        assert not result.passed and result.hint == hint
+
+
 def test_a_slip_that_fails_on_an_input_is_skipped():
     slips = [(lambda *counts: 1 / 0, "Never shown.")]
     result = check_function(

@@ -6,11 +6,10 @@ import hashlib
 import hmac
 from collections import Counter
 
-import nbformat
 import numpy as np
 import pandas as pd
 import pytest
-from grading_helpers import assert_choice_teaches, grade_mistakes, with_slip
+from grading_helpers import assert_choice_teaches, grade_mistakes, markdown_text, with_slip
 
 from pmcourse import datasets, privacy
 from pmcourse.checks import beyond_the_genome as checks
@@ -85,11 +84,6 @@ def _who5(patient_id: str) -> list[float]:
     return [4.0 * forms.loc[i, checks.WHO5_ITEMS].sum() for i in forms.index]
 
 
-def _text(path) -> str:
-    cells = nbformat.read(path, as_version=4).cells
-    return " ".join(" ".join(c.source.split()) for c in cells if c.cell_type == "markdown")
-
-
 # --------------------------------------------------------------------------
 # The course data say what the module's story says
 # --------------------------------------------------------------------------
@@ -128,7 +122,7 @@ def test_the_extract_is_pseudonymised_and_not_anonymous():
 
 
 def test_the_facts_the_notebook_quotes_are_the_datas():
-    notebook = _text(module(7).notebook)
+    notebook = markdown_text(module(7).notebook)
     cohort = datasets.load("cohort").set_index("patient_id")
     his = cohort.loc[checks.STORY_PATIENT]
     assert f"a {his['age_years']}-year-old man from {his['region']}" in notebook

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from grading_helpers import grade_mistakes, with_slip
+from grading_helpers import assert_choice_teaches, grade_mistakes, markdown_text, with_slip
 
 from pmcourse import datasets, risk
 from pmcourse.checks import risk_prediction as checks
@@ -89,16 +89,10 @@ def test_the_score_moves_her_over_the_invitation_threshold():
 
 def test_the_facts_the_texts_quote_are_the_datas():
     """The notebook's and the exercise's numbers and claims are what the data hold."""
-    import nbformat
-
     from pmcourse.modules import module
 
-    def text(path):
-        cells = nbformat.read(path, as_version=4).cells
-        return " ".join(" ".join(c.source.split()) for c in cells if c.cell_type == "markdown")
-
     her = COHORT.loc[checks.STORY_PATIENT]
-    notebook, exercise = text(module(6).notebook), text(module(6).master)
+    notebook, exercise = markdown_text(module(6).notebook), markdown_text(module(6).master)
     assert f"a {her['age_years']}-year-old woman from {her['region']}" in notebook
     assert f"systolic blood pressure is {her['systolic_bp_mmhg']} mmHg" in notebook
     assert f"cholesterol {her['ldl_cholesterol_mmol_l']:.2f} mmol/L" in notebook
@@ -278,14 +272,7 @@ def test_model_auc_check_grades_the_model_on_another_group_and_names_the_score_a
     [("percentile_meaning", "B"), ("invite_decision", "A"), ("ancestry_fit", "B")],
 )
 def test_interpretation_questions_grade_the_right_choice_and_explain_the_wrong(name, right):
-    question = getattr(checks, name)
-    assert question(right, quick=False).passed
-    for label, reasoning in question.reasoning.items():
-        if label == right:
-            continue
-        result = question(label, quick=False)
-        assert not result.passed and reasoning in result.message
-        assert question.options[right] not in result.message
+    assert_choice_teaches(getattr(checks, name), right)
 
 
 # --------------------------------------------------------------------------

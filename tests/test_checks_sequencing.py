@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 import pytest
-from grading_helpers import grade_mistakes, with_slip
+from grading_helpers import assert_choice_teaches, grade_mistakes, markdown_text, with_slip
 
 from pmcourse import datasets, sequencing
 from pmcourse.checks import sequencing as checks
@@ -172,11 +172,7 @@ def test_the_right_choices_agree_with_the_data():
     ],
 )
 def test_interpretation_questions_grade_the_right_choice_and_explain_the_wrong(name, right):
-    question = getattr(checks, name)
-    assert question(right, quick=False).passed
-    for label, reasoning in question.reasoning.items():
-        result = question(label, quick=False)
-        assert not result.passed and reasoning in result.message and right not in result.message
+    assert_choice_teaches(getattr(checks, name), right)
 
 
 def test_selection_counts_but_never_names_the_patients():
@@ -255,19 +251,12 @@ def test_grading_wrong_clinical_choices_lose_only_those_parts(graded):
 
 def test_the_numbers_the_text_quotes_are_the_datas():
     """The exercise's PM-000043 and the notebook's DPYD record say what the data hold."""
-    import nbformat
-
     from pmcourse.modules import module
-
-    def text(path):
-        cells = nbformat.read(path, as_version=4).cells
-        markdown = " ".join(c.source for c in cells if c.cell_type == "markdown")
-        return " ".join(markdown.split())
 
     calls = datasets.load("variant_calls")
     dpyd = calls[(calls["patient_id"] == "PM-000043") & (calls["GENE"] == "DPYD")].iloc[0]
     patient = datasets.load("cohort").set_index("patient_id").loc["PM-000043"]
-    exercise = text(module(2).master)
+    exercise = markdown_text(module(2).master)
     assert (
         f"a {patient['age_years']}-year-old {'man' if patient['sex'] == 'male' else 'woman'}"
         in (exercise)
@@ -275,5 +264,5 @@ def test_the_numbers_the_text_quotes_are_the_datas():
     assert (
         f"`GT` {dpyd['GT']}, `DP` {dpyd['DP']}, `GQ` {dpyd['GQ']}, `AD` {dpyd['AD']}" in exercise
     )
-    notebook = text(module(2).notebook)
+    notebook = markdown_text(module(2).notebook)
     assert f"QUAL is {dpyd['QUAL']:.0f}, below 30, and `FILTER` says {dpyd['FILTER']}" in notebook

@@ -1,5 +1,3 @@
-import os
-import shutil
 import subprocess
 
 import matplotlib.pyplot as plt
@@ -15,16 +13,6 @@ from pmcourse.reference import load_table
 # ---------------------------------------------------------------------------
 # polygenic_score, and PLINK 2 on the same data
 # ---------------------------------------------------------------------------
-
-
-def _plink2() -> str:
-    found = shutil.which("plink2")
-    if found is None:
-        message = "plink2 is not installed (Debian: apt-get install plink2)."
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + " Under CI a missing plink2 is a failure.")
-        pytest.skip(message)
-    return found
 
 
 def _random_dosages(seed, n_patients=300, n_variants=25, missing=0.05):
@@ -57,8 +45,8 @@ def _write_vcf(path, dosages, effect_is_alt, ref, alt):
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_polygenic_score_equals_plink2_score_sums(tmp_path, seed):
-    plink2 = _plink2()
+def test_polygenic_score_equals_plink2_score_sums(tmp_path, seed, required_tool):
+    plink2 = required_tool("plink2", "plink2")
     dosages, weights, rng = _random_dosages(seed)
     ref = rng.choice(list("ACGT"), len(weights))
     alt = np.array([{"A": "G", "C": "T", "G": "A", "T": "C"}[base] for base in ref])
@@ -273,8 +261,10 @@ def test_calibration_table_gives_observed_and_predicted_by_decile():
 def test_calibration_table_wants_risks_from_0_to_1():
     with pytest.raises(ValueError, match="from 0 to 1"):
         risk.calibration_table([0, 1, 0, 1], [0.1, 1.5, 0.2, 0.3], n_bins=2)
-    with pytest.raises(ValueError, match="one predicted risk per patient"):
+    with pytest.raises(ValueError, match="2 outcomes but 1 risks; give one predicted risk"):
         risk.calibration_table([0, 1], [0.1], n_bins=2)
+    with pytest.raises(ValueError, match="missing"):
+        risk.calibration_table([0, 1], [0.1, np.nan], n_bins=2)
 
 
 def test_auc_gain_by_group_fits_once_and_judges_each_group():
@@ -316,7 +306,7 @@ def test_screening_table_moves_one_way_as_the_threshold_rises():
     assert table["sensitivity"].is_monotonic_decreasing
     assert table["specificity"].is_monotonic_increasing
     assert table["invited"].iloc[0] == 500 and table["sensitivity"].iloc[0] == 1.0
-    with pytest.raises(ValueError, match="one risk per person"):
+    with pytest.raises(ValueError, match="2 outcomes but 1 risks"):
         risk.screening_table([0.1], [0, 1], 0.1)
 
 

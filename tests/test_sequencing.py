@@ -1,6 +1,4 @@
 import gzip
-import os
-import shutil
 import subprocess
 import sys
 
@@ -169,18 +167,8 @@ def _shipped_vcfs(root):
     return paths
 
 
-def _bcftools() -> str:
-    found = shutil.which("bcftools")
-    if found is None:
-        message = "bcftools is not installed (Debian: apt-get install bcftools tabix)."
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + " Under CI a missing bcftools is a failure.")
-        pytest.skip(message)
-    return found
-
-
-def test_every_shipped_vcf_passes_bcftools_without_warning(root):
-    bcftools = _bcftools()
+def test_every_shipped_vcf_passes_bcftools_without_warning(root, required_tool):
+    bcftools = required_tool("bcftools", "bcftools tabix")
     for path in _shipped_vcfs(root):
         view = subprocess.run(
             [bcftools, "view", "--no-header", str(path)], capture_output=True, text=True

@@ -159,7 +159,7 @@ def _count_check(answer: Any, expected: int, name: str, hint: str, slips: list) 
         name=name,
         hint=hint,
         tolerance=0,
-        common_mistakes=[(value, text) for value, text in slips if value != expected],
+        common_mistakes=slips,
     )
 
 

@@ -17,7 +17,6 @@ the panel size) without giving the answer.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -67,11 +66,6 @@ TMB_HIGH_PATIENT = "PM-000359"
 EXERCISE_KM_BIOMARKER = "BRAF V600E"
 
 
-def _known_slips(slips: Iterable[tuple[Any, str]], expected: Any) -> list[tuple[Any, str]]:
-    """The slips whose result differs from the right answer (a slip equal to it is no slip)."""
-    return [(value, text) for value, text in slips if value != expected]
-
-
 @functools.cache
 def _patients() -> pd.DataFrame:
     return datasets.load("cancer_patients")
@@ -95,26 +89,6 @@ def _variants_of(patient_id: str) -> pd.DataFrame:
     variants = _variants()
     rows = variants[variants["patient_id"] == patient_id].reset_index(drop=True)
     return rows.assign(origin=oncology.variant_origin(rows))
-
-
-def _value(
-    answer: Any,
-    expected: Any,
-    *,
-    name: str,
-    hint: str,
-    slips: Iterable[tuple[Any, str]],
-    tolerance: float = 1e-6,
-) -> CheckResult:
-    """check_value with the known slips that differ from the right answer."""
-    return check_value(
-        answer,
-        expected,
-        name=name,
-        hint=hint,
-        tolerance=tolerance,
-        common_mistakes=_known_slips(slips, expected),
-    )
 
 
 # --------------------------------------------------------------------------
@@ -143,12 +117,12 @@ def n_somatic(answer: Any) -> CheckResult:
         (int(his["driver"].sum()), "That counts the drivers. Somatic passengers count too: "
          "use the origin column."),
     ]  # fmt: skip
-    return _value(
+    return check_value(
         answer,
         expected,
         name="n_somatic",
         hint='Write (his_variants["origin"] == "somatic").sum().',
-        slips=slips,
+        common_mistakes=slips,
         tolerance=0,
     )
 
@@ -175,12 +149,12 @@ def vaf_four_copies(answer: Any) -> CheckResult:
         (0.25, "A quarter of the copies in the cancer cells, but a sample is not only cancer "
          "cells: the purity matters."),
     ]  # fmt: skip
-    return _value(
+    return check_value(
         answer,
         expected,
         name="vaf_four_copies",
         hint='Write oncology.expected_vaf(his["purity"], copy_number=4).',
-        slips=slips,
+        common_mistakes=slips,
         tolerance=1e-3,
     )
 
@@ -211,12 +185,12 @@ def tmb_patient(answer: Any) -> CheckResult:
         (len(rows), "That is the number of rows. Use oncology.tumour_mutational_burden(rows, "
          "panel)."),
     ]  # fmt: skip
-    return _value(
+    return check_value(
         answer,
         expected,
         name="tmb_patient",
         hint="Write oncology.tumour_mutational_burden(rows, panel).",
-        slips=slips,
+        common_mistakes=slips,
         tolerance=1e-6,
     )
 
@@ -256,13 +230,13 @@ def therapy(answer: Any) -> CheckResult:
          "approved_for_tumour True.")
         for name in matches.loc[~matches["approved_for_tumour"], "therapy"]
     ]  # fmt: skip
-    return _value(
+    return check_value(
         answer,
         expected,
         name="therapy",
         hint="Read the therapy column in the row where approved_for_tumour is True, and copy "
         "it in quotation marks.",
-        slips=slips,
+        common_mistakes=slips,
     )
 
 
@@ -294,12 +268,12 @@ def median_matched(answer: Any) -> CheckResult:
         (float(medians.loc["matched", "ci_upper"]), "That is the upper end of the confidence "
          "interval; the median is its own column."),
     ]  # fmt: skip
-    return _value(
+    return check_value(
         answer,
         expected,
         name="median_matched",
         hint="Read the median_months column in the row of the matched group.",
-        slips=slips,
+        common_mistakes=slips,
         tolerance=0.06 / expected,  # a median rounded to one decimal passes
     )
 

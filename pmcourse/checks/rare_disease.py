@@ -86,11 +86,6 @@ PATHOGENIC_CODES = (
 )  # fmt: skip
 
 
-def _known_slips(slips: Iterable[tuple[Any, str]], expected: Any) -> list[tuple[Any, str]]:
-    """The slips whose result differs from the right answer (a slip equal to it is no slip)."""
-    return [(value, text) for value, text in slips if value != expected]
-
-
 @functools.cache
 def _calls() -> pd.DataFrame:
     """The trio variants, read once (reading the VCF takes about a second)."""
@@ -175,7 +170,7 @@ def n_very_rare(answer: Any, *, max_af: float = 0.001) -> CheckResult:
         hint="Filter her rows with variants.rare(child, max_af=0.001), then count them with "
         "len( ).",
         tolerance=0,
-        common_mistakes=_known_slips(slips, expected),
+        common_mistakes=slips,
     )
 
 
@@ -189,9 +184,7 @@ def _gene_check(
             "A gene name is expected, but your answer is a whole table.",
             hint="Read the gene off the table and write it in quotation marks.",
         )
-    return check_value(
-        answer, expected, name=name, hint=hint, common_mistakes=_known_slips(slips, expected)
-    )
+    return check_value(answer, expected, name=name, hint=hint, common_mistakes=slips)
 
 
 def recessive_gene(answer: Any) -> CheckResult:

@@ -65,11 +65,6 @@ def _call(patient_id: str, rsid: str) -> pd.Series:
     return rows.iloc[0]
 
 
-def _known_slips(slips: Iterable[tuple[Any, str]], expected: Any) -> list[tuple[Any, str]]:
-    """The slips whose result differs from the right answer (a slip equal to it is no slip)."""
-    return [(value, text) for value, text in slips if value != expected]
-
-
 def error_probability(answer: Any, *, quality: int = 20) -> CheckResult:
     """Check the error probability of a base of Phred quality `quality` (the notebook).
 
@@ -97,7 +92,7 @@ def error_probability(answer: Any, *, quality: int = 20) -> CheckResult:
         expected,
         name=f"error_q{quality}",
         hint=hint,
-        common_mistakes=_known_slips(slips, expected),
+        common_mistakes=slips,
     )
 
 
@@ -127,7 +122,7 @@ def genotype_quality(answer: Any, *, n_ref: int = 6, n_alt: int = 2) -> CheckRes
         call.gq,
         name="gq",
         hint=hint,
-        common_mistakes=_known_slips(slips, call.gq),
+        common_mistakes=slips,
     )
 
 
@@ -156,7 +151,7 @@ def pm30_call(genotype: Any, depth: Any) -> CheckResult:
         row["GT"],
         name="pm30_gt",
         hint='Read the GT column of his row, and write it in quotation marks, such as "1/1".',
-        common_mistakes=_known_slips(slips, row["GT"]),
+        common_mistakes=slips,
     )
     if not result.passed:
         return result
@@ -173,7 +168,7 @@ def pm30_call(genotype: Any, depth: Any) -> CheckResult:
         name="pm30_dp",
         hint="Read the DP column of his row: a whole number, without quotation marks.",
         tolerance=0,
-        common_mistakes=_known_slips(slips, row["DP"]),
+        common_mistakes=slips,
     )
 
 
@@ -211,7 +206,7 @@ def n_reliable_calls(answer: Any, *, patient_id: str | None = None) -> CheckResu
         name="n_reliable",
         hint=hint,
         tolerance=0,
-        common_mistakes=_known_slips(slips, expected),
+        common_mistakes=slips,
     )
 
 
