@@ -35,6 +35,7 @@ import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -300,7 +301,11 @@ def run_on_kernel(hub: Hub, user: str, cells: list[str], notebook: str | None = 
         ]
     url = hub.url.replace("http", "ws", 1) + f"/user/{user}/api/kernels/{kernel}/channels"
     try:
-        return asyncio.run(_execute(url, hub.tokens[user], cells, timeout=300))
+        # A thread of its own: earlier tests (Playwright's sync API) may leave an
+        # event loop running in this one, where asyncio.run refuses to start.
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            execution = _execute(url, hub.tokens[user], cells, timeout=300)
+            return thread.submit(asyncio.run, execution).result()
     finally:
         hub.request("DELETE", f"/user/{user}/api/kernels/{kernel}", user=user)
 
