@@ -21,7 +21,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from pmcourse.cohort import COHORT_COLUMNS, patient_draws
 from pmcourse.reference import load_table, lookup
@@ -203,6 +202,8 @@ def make_imaging(cohort: pd.DataFrame, *, seed: int | None = IMAGING_SEED) -> pd
 
 def _normal(uniform: np.ndarray) -> np.ndarray:
     """Standard normal numbers from uniform draws (the inverse normal CDF)."""
+    from scipy.stats import norm  # here: scipy.stats takes half a second to import
+
     return norm.ppf(np.clip(uniform, 1e-9, 1 - 1e-9))
 
 

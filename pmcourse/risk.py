@@ -19,16 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy.special import expit
-from scipy.stats import percentileofscore
-from sklearn.calibration import calibration_curve
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import StandardScaler
 
 from pmcourse.cohort import (
     ANCESTRY_GROUPS,
@@ -38,6 +32,13 @@ from pmcourse.cohort import (
     patient_ids,
 )
 from pmcourse.reference import load_table
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
+
+# scipy.stats and scikit-learn are imported where they are used: `make data` and
+# every notebook import this module through pmcourse.datasets, and the two take
+# most of a second to import.
 
 __all__ = [
     "CAD_OUTCOME_COLUMNS",
@@ -372,10 +373,12 @@ def percentile(
     >>> percentile([2.5, 10.0], reference=[1.0, 2.0, 3.0, 4.0]).tolist()
     [50.0, 100.0]
     """
+    from scipy import stats
+
     values = _reference_values(scores, reference)
     series = _as_series(scores, "prs_percentile")
     return pd.Series(
-        percentileofscore(values, series.to_numpy(), kind="mean"),
+        stats.percentileofscore(values, series.to_numpy(), kind="mean"),
         index=series.index,
         name="prs_percentile",
     )
@@ -575,6 +578,10 @@ def fit_risk_model(
         )
     design = _design(data, predictors)
     y = _outcome(data[outcome])
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
     pipeline = make_pipeline(StandardScaler(), LogisticRegression(C=1e4, max_iter=1000))
     pipeline.fit(design, y)
     return RiskModel(tuple(predictors), outcome, tuple(design.columns), pipeline)
@@ -609,6 +616,8 @@ def roc_auc(y: pd.Series | Sequence[int], risk: pd.Series | Sequence[float]) -> 
     0.75
     """
     outcome, values = _outcome_and_risks(y, risk)
+    from sklearn.metrics import roc_auc_score
+
     return float(roc_auc_score(outcome, values))
 
 
@@ -649,6 +658,8 @@ def calibration_table(
             f"Predicted risks lie from 0 to 1; got values from {values.min()} to "
             f"{values.max()}. Pass model.risk(data), not a score."
         )
+    from sklearn.calibration import calibration_curve
+
     observed, predicted = calibration_curve(outcome, values, n_bins=n_bins, strategy="quantile")
     edges = np.percentile(values, np.linspace(0, 100, n_bins + 1))
     counts = np.bincount(np.searchsorted(edges[1:-1], values), minlength=n_bins)
@@ -945,6 +956,8 @@ def true_risk(cohort: pd.DataFrame, *, genotype_seed: int | None = PRS_SEED) -> 
         + ((factors - centre) / per).to_numpy()
         @ model.loc[factors.columns, "log_odds_ratio"].to_numpy()
     )
+    from scipy.special import expit
+
     return pd.Series(expit(log_odds), index=cohort["patient_id"].to_numpy(), name="true_risk")
 
 
