@@ -43,10 +43,10 @@ class NewModule:
         if not _NAME.match(self.name):
             raise ValueError(
                 f"{self.name!r} is not a module name: write two digits, an underscore and a "
-                'short name in lower case, such as 08_imaging or "05_precision_oncology".'
+                'short name in lower case, such as "08_pathogen_genomics".'
             )
         if not self.title.strip():
-            raise ValueError('Give the module a title, such as "Precision oncology".')
+            raise ValueError('Give the module a title, such as "Pathogen genomics".')
 
     @property
     def number(self) -> int:

@@ -37,10 +37,10 @@ INSTRUCTORS = setting("INSTRUCTORS", "").split()
 #: The Unix account that runs the Formgrader and owns COURSE_DIR ("" = the hub's own).
 GRADER_USER = setting("GRADER_USER", "pmcourse-grader")
 FORMGRADER_URL = setting("FORMGRADER_URL", "http://127.0.0.1:9999")
-#: Per learner. `make bench` measured 474 MB for one active learner (server and a
-#: kernel that ran the heaviest module; book/benchmarks.md): 40 learners in 80% of
-#: 24 GB. The guarantee is that figure rounded up to 10 MB, what the machine is sized for; the
-#: limit leaves room for a learner's own experiments (their kernel is stopped above it).
+#: Per learner. `make bench` measured 389 MB for one active learner (server and a
+#: kernel that ran the heaviest module; book/benchmarks.md). The guarantee gives about
+#: 90 MB of room above it, 40 learners in 80% of 24 GB, what the machine is sized for;
+#: the limit leaves room for a learner's own experiments (their kernel is stopped above it).
 MEM_GUARANTEE = setting("MEM_GUARANTEE", "480M")
 MEM_LIMIT = setting("MEM_LIMIT", "1G")
 CPU_LIMIT = float(setting("CPU_LIMIT", "1"))
