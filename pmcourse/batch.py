@@ -211,16 +211,33 @@ def compare_with_release(
 # --------------------------------------------------------------------------
 
 
-def _api(course: Path, db_url: str, cell_timeout: float | None):
-    """An NbGraderAPI on the course's configuration, writing to `db_url`."""
+def _api(course: Path, db_url: str, cell_timeout: float | None, sandbox_memory_mb: float | None):
+    """An NbGraderAPI on the course's configuration, writing to `db_url`.
+
+    With `sandbox_memory_mb`, each kernel runs in a sandbox with that much
+    memory and the tests are judged again outside it (:mod:`pmcourse.safe_autograde`).
+    """
     from nbgrader.apps.api import NbGraderAPI
+    from nbgrader.converters import Autograde
     from nbgrader.coursedir import CourseDirectory
+    from nbgrader.preprocessors import Execute
 
     config = _gradebook_config(course)
     config.CourseDirectory.root = str(course)
     config.CourseDirectory.db_url = db_url
     if cell_timeout is not None:
         config.Execute.timeout = int(cell_timeout)
+    if sandbox_memory_mb is not None:
+        from pmcourse.safe_autograde import SandboxedExecute
+
+        steps = (
+            config.Autograde.get("autograde_preprocessors")
+            or Autograde.autograde_preprocessors.default()
+        )
+        config.Autograde.autograde_preprocessors = [
+            SandboxedExecute if step is Execute else step for step in steps
+        ]
+        config.SandboxedKernelManager.memory_limit_mb = sandbox_memory_mb
     log = logging.getLogger(f"pmcourse.batch.worker{os.getpid()}")
     log.propagate = False
     log.setLevel(logging.INFO)
@@ -338,6 +355,7 @@ class _Task:
     course_id: str
     release: dict  # notebook name -> student version
     source: dict  # notebook name -> instructor master
+    sandbox_memory_mb: float | None = None  # None: kernels run unsandboxed (--unsafe)
 
 
 def _grade_one(api, task: _Task, student: str, db_url: str) -> Outcome:
@@ -372,15 +390,28 @@ def _grade_one(api, task: _Task, student: str, db_url: str) -> Outcome:
             outcome.reasons += edits
             outcome.false_alarms += alarms
     if gradable:
+        notes = _sandbox_notes(task)
+        notes.clear()
         result = api.autograde(task.assignment, student, force=True, create=True)
         outcome.log = result.get("log", "")
         outcome.graded = bool(result["success"])
-        if not result["success"]:
+        out_of_memory = any("memory" in note for note in notes)
+        if not result["success"] and not out_of_memory:
             outcome.reasons.append(_nbgrader_failure(result.get("error", ""), outcome.log))
+        outcome.reasons += notes
         outcome.reasons += _stopped_cells(task.course / "autograded" / student / task.assignment)
         outcome.record = _read_record(db_url, task.course_id, task.assignment, student)
     outcome.seconds = time.perf_counter() - start
     return outcome
+
+
+def _sandbox_notes(task: _Task) -> list[str]:
+    """Where the sandboxed grader leaves its reasons for review (empty without it)."""
+    if task.sandbox_memory_mb is None:
+        return []
+    from pmcourse.safe_autograde import REVIEW_NOTES
+
+    return REVIEW_NOTES
 
 
 def _worker(connection, task: _Task, db_url: str, cell_timeout: float | None, log: str) -> None:
@@ -390,7 +421,7 @@ def _worker(connection, task: _Task, db_url: str, cell_timeout: float | None, lo
         os.dup2(stream.fileno(), 2)
     if importlib.util.find_spec("fastjsonschema"):  # nbformat's faster validator, same verdicts
         os.environ.setdefault("NBFORMAT_VALIDATOR", "fastjsonschema")
-    api = _api(task.course, db_url, cell_timeout)
+    api = _api(task.course, db_url, cell_timeout, task.sandbox_memory_mb)
     while (student := connection.recv()) is not None:
         try:
             outcome = _grade_one(api, task, student, db_url)
@@ -416,6 +447,7 @@ class ClassReport:
     scores: pd.DataFrame  # pmcourse.grading.scores of the assignment
     seconds: float
     workers: int
+    sandboxed: bool = True
     csv_path: Path | None = None
 
     @property
@@ -459,6 +491,8 @@ class ClassReport:
             f"with {self.workers} worker(s): {graded} graded, "
             f"{len(self.needs_review)} need review."
         ]
+        if not self.sandboxed:
+            lines.append("  (unsafe: learners' code ran as you, without a sandbox)")
         for row in self.rows():
             score = (
                 f"{row['autograded_score']:g} / {row['autograded_max']:g}"
@@ -620,6 +654,7 @@ def grade_class(
     cell_timeout: float | None = None,
     time_limit_s: float | None = None,
     memory_limit_mb: float | None = None,
+    sandbox: bool = True,
     progress: bool = False,
 ) -> ClassReport:
     """Autograde every submission of an assignment, several at a time, with limits.
@@ -639,6 +674,10 @@ def grade_class(
     time_limit_s, memory_limit_mb : float, optional
         Limits of one submission (its whole run; its kernel's memory); by
         default the course's settings (:func:`grading_settings`).
+    sandbox : bool, default True
+        Run each submission's kernel in a bubblewrap sandbox and judge its
+        tests again outside it (:mod:`pmcourse.sandbox`). False runs learners'
+        code as you, in your folders: only for submissions you trust.
     progress : bool, default False
         Show a progress bar with counts and the time left (on stderr).
 
@@ -651,7 +690,8 @@ def grade_class(
     Raises
     ------
     GradingError
-        If the course or assignment does not exist, or there is nothing to grade.
+        If the course or assignment does not exist, there is nothing to
+        grade, or the sandbox cannot run here (the message says what to do).
     """
     from tqdm import tqdm
 
@@ -662,6 +702,11 @@ def grade_class(
     settings = grading_settings(course)
     time_limit = settings["time_limit_s"] if time_limit_s is None else time_limit_s
     memory_limit = settings["memory_limit_mb"] if memory_limit_mb is None else memory_limit_mb
+    if sandbox:
+        from pmcourse.sandbox import sandbox_problem
+
+        if problem := sandbox_problem():
+            raise GradingError(problem)
     if not _in_gradebook(course, assignment):
         generate_release(course, assignment, database=True)
     before = _digest(course / "submitted")
@@ -673,7 +718,7 @@ def grade_class(
         for kind in ("release", "source")
     )
     course_id = _gradebook_config(course).CourseDirectory.get("course_id", "default_course")
-    task = _Task(course, assignment, course_id, release, source)
+    task = _Task(course, assignment, course_id, release, source, memory_limit if sandbox else None)
     import nbgrader.apps.api  # noqa: F401 (imported once, before the workers fork)
 
     n = max(1, min(workers or _cores(), len(wanted)))
@@ -731,7 +776,7 @@ def grade_class(
     if _digest(course / "submitted") != before:  # never expected: nbgrader only reads them
         raise GradingError(f"Files in {course / 'submitted'} changed while grading. Check them.")
     table = scores(course, assignment)
-    report = ClassReport(assignment, outcomes, table, time.perf_counter() - start, n)
+    report = ClassReport(assignment, outcomes, table, time.perf_counter() - start, n, sandbox)
     base = course / f"report-{assignment}"
     Path(f"{base}.log").write_text(
         "\n".join(f"== {o.student}\n{o.log}" for o in outcomes) + "\n== kernels\n" + log,

@@ -69,6 +69,7 @@ def _grade(args: argparse.Namespace) -> int:
             cell_timeout=args.cell_timeout,
             time_limit_s=args.time_limit,
             memory_limit_mb=args.memory_limit,
+            sandbox=not args.unsafe,
             progress=not args.quiet,
         ),
     )
@@ -205,6 +206,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     grade.add_argument(
         "--memory-limit", type=float, help="MB of memory a kernel may use (default: course)"
+    )
+    grade.add_argument(
+        "--unsafe",
+        action="store_true",
+        help="no sandbox: learners' code runs as you, in your folders (only for work you trust)",
     )
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
     grade.add_argument("--out", help="also write the gradebook's scores to this CSV file")

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import nbformat
@@ -35,6 +34,7 @@ from pmcourse.sandbox import (
     cgroup_out_of_memory,
     create_cgroup,
     launcher_command,
+    private_folder,
     remove_cgroup,
 )
 
@@ -56,11 +56,7 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        shm = Path("/dev/shm")  # in memory: what the kernel writes there counts as its memory
-        base = shm if shm.is_dir() and os.access(shm, os.W_OK) else None
-        self.ipc_dir = Path(tempfile.mkdtemp(prefix="pmcourse-sandbox-", dir=base))
-        if os.geteuid() == 0:
-            os.chown(self.ipc_dir, SANDBOX_USER_ID, SANDBOX_USER_ID)
+        self.ipc_dir = private_folder()
         self.transport = "ipc"
         self.connection_file = str(self.ipc_dir / "kernel.json")
         self.ip = str(self.ipc_dir / "kernel-ipc")
@@ -90,6 +86,8 @@ class SandboxedKernelManager(AsyncKernelManager):
             self.has_cgroup = False
         if not restart:
             shutil.rmtree(self.ipc_dir, ignore_errors=True)
+
+    cleanup_resources = _async_cleanup_resources  # the async manager's public name
 
 
 class SandboxedExecute(Execute):

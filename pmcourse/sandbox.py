@@ -34,6 +34,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "course_paths",
     "create_cgroup",
     "launcher_command",
+    "private_folder",
     "remove_cgroup",
     "sandbox_problem",
 ]
@@ -78,6 +80,21 @@ _INSTALL_HINT = (
     "trust every submission, grade with --unsafe (learners' code then runs as you, "
     "in your folders)."
 )
+
+
+def private_folder(prefix: str = "pmcourse-sandbox-") -> Path:
+    """A new folder for one sandbox's sockets, shared by the grader and the kernel only.
+
+    In memory (``/dev/shm``) where possible, so what the kernel writes there
+    counts as its memory; owned by the sandbox's user when grading runs as root.
+    The caller removes it.
+    """
+    shm = Path("/dev/shm")
+    base = shm if shm.is_dir() and os.access(shm, os.W_OK) else None
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=base))
+    if os.geteuid() == 0:
+        os.chown(folder, SANDBOX_USER_ID, SANDBOX_USER_ID)
+    return folder
 
 
 def course_paths() -> list[Path]:
@@ -136,7 +153,7 @@ def bwrap_arguments(
     options += ["--dir", WORK_DIR]
     for path, descriptor in sorted(files.items()):
         options += ["--file", str(descriptor), path]
-    options += ["--bind", str(ipc_dir), str(ipc_dir), "--chdir", WORK_DIR]
+    options += ["--bind", str(ipc_dir), str(ipc_dir), "--remount-ro", "/", "--chdir", WORK_DIR]
     for name, value in sorted(environment.items()):
         options += ["--setenv", name, value]
     return options
@@ -307,21 +324,16 @@ def cgroup_out_of_memory(name: str) -> bool:
 def remove_cgroup(name: str) -> None:
     """Stop every process left in the sandbox's control groups, then remove them."""
     for folder in set(_cgroup_folders(name).values()):
-        if not folder.is_dir():
-            continue
-        for _ in range(50):
+        for _ in range(100):  # a process may take a moment to end
+            if not folder.is_dir():
+                break
             with contextlib.suppress(OSError, ValueError):
-                pids = [int(p) for p in (folder / "cgroup.procs").read_text().split()]
-                if not pids:
-                    break
-                for pid in pids:
+                for pid in (folder / "cgroup.procs").read_text().split():
                     with contextlib.suppress(ProcessLookupError):
-                        os.kill(pid, signal.SIGKILL)
+                        os.kill(int(pid), signal.SIGKILL)
             with contextlib.suppress(OSError):
                 os.rmdir(folder)
                 break
-            import time
-
             time.sleep(0.02)
 
 
