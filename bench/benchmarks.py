@@ -35,6 +35,7 @@ COHORT_PEAK_MB = 2000.0
 REBUILD_RATIO = 0.2
 GRADING_COPIES = 40
 GRADING_RATIO = 1 / 1.8  # pmcourse grade at least 1.8x as fast as sequential nbgrader
+SANDBOX_RATIO = 1.15  # the sandbox makes pmcourse grade at most 15% slower
 ESTIMATE_OFF_PERCENT = 20.0  # a module's estimated time within 20% of its reading time
 
 
@@ -543,19 +544,22 @@ def bench_book(options: Options) -> list[Result]:
 
 @benchmark(
     "grading",
-    "40 submissions: pmcourse grade (parallel) against plain sequential nbgrader autograde",
+    "40 submissions: pmcourse grade (parallel; with and without the sandbox) against plain "
+    "sequential nbgrader autograde",
     """In a temporary copy of the nbgrader course, the assignment (the first in
     `exercises/source/` unless `--grading-assignment` names another) is generated into the
     gradebook, and the master's solutions are filled into the student version
     (`pmcourse.grading.solutions_from_source` and `fill_answers`) and submitted by 40
-    students; the course folder is then copied. In one copy a plain sequential
-    `nbgrader autograde ASSIGNMENT --force` grades them all; in the other `pmcourse grade
-    ASSIGNMENT` (one worker per CPU core, each with its own gradebook, merged by one
-    writer). Each is timed once, or `--repeat` times taking turns (wall time, processor
-    time of all its processes, and peak RSS of the largest single process); both
-    gradebooks must hold the same scores, every one full marks. The budget is on the
-    ratio of the two wall times: pmcourse grade at least 1.8 times as fast on 2 cores
-    (ratio at most 0.556). No sandbox: that issue reports its own cost.""",
+    students; the course folder is then copied twice. In one copy a plain sequential
+    `nbgrader autograde ASSIGNMENT --force` grades them all; in the second `pmcourse grade
+    ASSIGNMENT --unsafe` (one worker per CPU core, each with its own gradebook, merged by
+    one writer, no sandbox); in the third plain `pmcourse grade ASSIGNMENT`, which runs
+    each kernel in a bubblewrap sandbox and judges the tests again outside it. Each is
+    timed once, or `--repeat` times taking turns (wall time, processor time of all its
+    processes, and peak RSS of the largest single process); the three gradebooks must
+    hold the same scores, every one full marks. Two budgets, on ratios of wall times:
+    pmcourse grade --unsafe at least 1.8 times as fast as nbgrader on 2 cores (ratio at
+    most 0.556), and the sandbox at most 15% slower than --unsafe (ratio at most 1.15).""",
 )
 def bench_grading(options: Options) -> list[Result]:
     import nbformat
@@ -585,18 +589,17 @@ def bench_grading(options: Options) -> list[Result]:
                 folder = course / "submitted" / f"student_{student:03d}" / assignment
                 folder.mkdir(parents=True, exist_ok=True)
                 nbformat.write(solved, folder / master.name)
-        parallel_course = Path(tmp) / "parallel" / "exercises"
-        shutil.copytree(course, parallel_course)
+        grade = [sys.executable, "-m", "pmcourse.cli", "grade", assignment, "--quiet"]
         commands = {
             "nbgrader autograde": (
                 [sys.executable, "-m", "nbgrader", "autograde", assignment, "--force"],
                 course,
             ),
-            "pmcourse grade": (
-                [sys.executable, "-m", "pmcourse.cli", "grade", assignment, "--quiet"],
-                parallel_course,
-            ),
+            "pmcourse grade --unsafe": ([*grade, "--unsafe"], Path(tmp) / "unsafe" / "exercises"),
+            "pmcourse grade (sandbox)": (grade, Path(tmp) / "sandbox" / "exercises"),
         }
+        for _, folder in list(commands.values())[1:]:
+            shutil.copytree(course, folder)
         runs, load = {name: [] for name in commands}, os.getloadavg()
         for i in range(options.runs(1)):  # taking turns, so both meet the machine's other work
             tables = {}
@@ -608,13 +611,15 @@ def bench_grading(options: Options) -> list[Result]:
                 runs[name].append(run)
                 tables[name] = scores(folder, assignment)
                 options.log(f"  {name}: {run.wall_s:.1f} s")
-            sequential, parallel = tables.values()
-            full = int((parallel["autograded_score"] == parallel["autograded_max"]).sum())
-            note = f"{len(parallel)} graded, {full} with full autograded marks"
-            if len(parallel) != copies or full != copies or not parallel.equals(sequential):
+            sequential, parallel, sandboxed = tables.values()
+            full = int((sandboxed["autograded_score"] == sandboxed["autograded_max"]).sum())
+            note = f"{len(sandboxed)} graded, {full} with full autograded marks"
+            same = parallel.equals(sequential) and sandboxed.equals(sequential)
+            if len(sandboxed) != copies or full != copies or not same:
                 return [Result.failed("grading", what, f"{note}; scores differ or are missing")]
-    walls = {name: [run.wall_s for run in done] for name, done in runs.items()}
-    speed_up = median(walls["nbgrader autograde"]) / median(walls["pmcourse grade"])
+    walls = {name: median([run.wall_s for run in done]) for name, done in runs.items()}
+    speed_up = walls["nbgrader autograde"] / walls["pmcourse grade --unsafe"]
+    sandbox_cost = walls["pmcourse grade (sandbox)"] / walls["pmcourse grade --unsafe"]
     results = []
     for name, done in runs.items():
         cpu, peak = [run.cpu_s for run in done], [run.peak_bytes / MB for run in done]
@@ -622,15 +627,15 @@ def bench_grading(options: Options) -> list[Result]:
             Result(
                 "grading",
                 f"{what}, {name}: wall time",
-                median(walls[name]),
+                walls[name],
                 "s",
-                runs=walls[name],
+                runs=[run.wall_s for run in done],
                 note=note,
             ),
             Result(
                 "grading",
                 f"{what}, {name}: per submission",
-                median(walls[name]) / copies,
+                walls[name] / copies,
                 "s",
                 statistic=f"median wall / {copies}",
             ),
@@ -644,13 +649,24 @@ def bench_grading(options: Options) -> list[Result]:
     results.append(
         Result(
             "grading",
-            f"{what}: pmcourse grade / nbgrader autograde wall time",
+            f"{what}: pmcourse grade --unsafe / nbgrader autograde wall time",
             1 / speed_up,
             "x",
             GRADING_RATIO,
             statistic="ratio of medians",
             note=f"{speed_up:.2f}x as fast on {os.cpu_count()} cores, same scores; load "
             f"average {load[0]:.1f} before, {os.getloadavg()[0]:.1f} after (other work slows it)",
+        )
+    )
+    results.append(
+        Result(
+            "grading",
+            f"{what}: pmcourse grade with the sandbox / without (--unsafe) wall time",
+            sandbox_cost,
+            "x",
+            SANDBOX_RATIO,
+            statistic="ratio of medians",
+            note=f"the sandbox costs {sandbox_cost - 1:+.0%}, same scores",
         )
     )
     return results
