@@ -112,8 +112,8 @@ class SandboxedExecute(Execute):
         manager = getattr(self, "sandbox_manager", None)
         if manager is not None and manager.out_of_memory:
             REVIEW_NOTES.append(
-                f"it used more than the sandbox's {manager.memory_limit_mb:g} MB of memory, "
-                "so its kernel was stopped"
+                f"it used more than {manager.memory_limit_mb:g} MB of memory (the sandbox's "
+                "limit), so its kernel was stopped"
             )
         judge_again(nb, export.get("outputs", []))
         return nb, resources

@@ -163,8 +163,9 @@ def _files(folder) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
+def corpus(tmp_path_factory, required_tool):
     """The corpus graded by `pmcourse grade` (2 workers, short limits): course, exit, output."""
+    required_tool("bwrap", "bubblewrap")  # pmcourse grade's sandbox
     course = copy_course(tmp_path_factory.mktemp("class"))
     _hand_in(course, _corpus(course))
     before = _files(course / "submitted")
