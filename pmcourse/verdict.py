@@ -263,7 +263,7 @@ def judge_test_cell(source: str, groups: Mapping[str, Sequence[Sequence[dict]]])
     >>> records = {cell_key(source): [[{"check": "answer_small_group", "kind": "value",
     ...                                 "answer": "Z"}]]}
     >>> print(judge_test_cell(source, records).message)
-    ❌ answer_small_group: "Z" is not one of the options; choose from A, B, C.
+    ❌ answer_small_group: "Z" is not one of the options; choose from A, B, C, D.
     Hint: Write the letter in quotation marks, for example answer_small_group = "A".
     >>> judge_test_cell(source, {}).passed
     False
