@@ -501,11 +501,17 @@ def to_plain(value: Any) -> Any:
     if isinstance(value, np.generic | np.ndarray):
         return to_plain(np.asarray(value).tolist())
     if isinstance(value, pd.DataFrame):
-        return {str(to_plain(column)): to_plain(column_values) for column, column_values in pd.DataFrame.items(value)}
+        return {
+            str(to_plain(column)): to_plain(column_values)
+            for column, column_values in pd.DataFrame.items(value)
+        }
     if isinstance(value, pd.Series):
         return to_plain(pd.Series.to_numpy(value))
     if isinstance(value, list | tuple):
-        return [to_plain(item) for item in (list.__iter__ if isinstance(value, list) else tuple.__iter__)(value)]
+        return [
+            to_plain(item)
+            for item in (list.__iter__ if isinstance(value, list) else tuple.__iter__)(value)
+        ]
     if isinstance(value, set | frozenset):
         items = (set.__iter__ if isinstance(value, set) else frozenset.__iter__)(value)
         return sorted((to_plain(item) for item in items), key=str)
@@ -839,7 +845,9 @@ class FunctionCheck:
         """The learner's results on `cases`, as plain data ready for JSON."""
         if not callable(function):
             return [{"error": _NOT_A_FUNCTION, "detail": _describe(function)}]
-        outcomes = run_cases(function, self.cases(cases), forbidden=self._switched_off(), plain=True)
+        outcomes = run_cases(
+            function, self.cases(cases), forbidden=self._switched_off(), plain=True
+        )
         return [outcome.to_plain() for outcome in outcomes]
 
     def judge(

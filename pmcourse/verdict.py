@@ -292,7 +292,9 @@ def judge_test_cell(source: str, groups: Mapping[str, Sequence[Sequence[dict]]])
     if left:
         return Verdict(
             False,
-            _NOT_JUDGED.format(f"the notebook recorded {len(left)} check(s) more than the test runs"),
+            _NOT_JUDGED.format(
+                f"the notebook recorded {len(left)} check(s) more than the test runs"
+            ),
         )
     return Verdict(True, "All tests passed.")
 
@@ -359,7 +361,7 @@ def _dotted(node: ast.AST) -> str:
 
 
 def _imported_names(trees: Sequence[ast.AST]) -> set[str]:
-    """Names bound to imported things, and names bound to attributes of those (``f = np.isclose``)."""
+    """Names bound by imports, and names bound to their attributes (``f = np.isclose``)."""
     names: set[str] = set()
     for tree in trees:
         for node in ast.walk(tree):
@@ -428,8 +430,11 @@ def _signs_in(tree: ast.AST, imported: set[str]) -> list[tuple[int, str]]:
             }
             for dunder in sorted(defined & _DUNDERS):
                 signs.append(
-                    (line, f"defines a class `{node.name}` with `{dunder}`, so its values "
-                     "can claim to equal anything")
+                    (
+                        line,
+                        f"defines a class `{node.name}` with `{dunder}`, so its values "
+                        "can claim to equal anything",
+                    )
                 )
     return signs
 

@@ -49,7 +49,10 @@ def _run(notebook, folder: Path) -> dict:
             or (output.output_type == "stream" and output.name == "stderr")
             for output in cell.outputs
         )
-        views[cell.metadata.nbgrader.grade_id] = (nbgrader_passed, judge_test_cell(cell.source, groups))
+        views[cell.metadata.nbgrader.grade_id] = (
+            nbgrader_passed,
+            judge_test_cell(cell.source, groups),
+        )
     return views
 
 
@@ -175,7 +178,11 @@ def honest_wrong() -> dict:
 
 
 def _failed(views: dict, judged: bool) -> set[str]:
-    return {name for name, (nbgrader, verdict) in views.items() if not (verdict.passed if judged else nbgrader)}
+    return {
+        name
+        for name, (nbgrader, verdict) in views.items()
+        if not (verdict.passed if judged else nbgrader)
+    }
 
 
 def test_honest_wrong_answers_fail_every_test_in_the_kernel_and_outside(honest_wrong):
@@ -218,8 +225,12 @@ def test_signs_name_the_change():
     notebook = {"cells": [{"cell_type": "code", "source": source} for source in cells]}
     signs = tampering_signs(notebook)
     assert "cell 2, line 2: changes `f.assert_allclose`" in " ".join(signs)
-    assert any(sign.startswith("cell 3, line 1: changes `FunctionCheck.__call__`") for sign in signs)
-    assert any(sign.startswith("cell 3, line 2: deletes `pmcourse.check.forbid`") for sign in signs)
+    assert any(
+        sign.startswith("cell 3, line 1: changes `FunctionCheck.__call__`") for sign in signs
+    )
+    assert any(
+        sign.startswith("cell 3, line 2: deletes `pmcourse.check.forbid`") for sign in signs
+    )
     assert any("cell 4, line 1: uses `setattr`" in sign for sign in signs)
     assert any("imports `ctypes`" in sign for sign in signs)
     assert any("imports `unittest.mock`" in sign for sign in signs)
@@ -277,7 +288,9 @@ def test_judge_uses_the_last_run_and_matches_names():
 
 def test_judge_reports_a_failed_check_in_plain_words():
     wrong = foundations.CHI_SQUARE.results(lambda a, b, c: "high")
-    records = {cell_key(TEST_SOURCE): [[{"check": "chi_square", "kind": "function", "results": wrong}]]}
+    records = {
+        cell_key(TEST_SOURCE): [[{"check": "chi_square", "kind": "function", "results": wrong}]]
+    }
     verdict = judge_test_cell(TEST_SOURCE, records)
     assert not verdict.passed
     assert verdict.message.startswith("❌ chi_square: On test input 1")
