@@ -23,32 +23,45 @@ own inputs and hints, in :mod:`pmcourse.checks`.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import copy
 import html
+import inspect
 import io
 import math
 import numbers
+import sys
+import types
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from pmcourse import grading_kernel
 from pmcourse.switch_off import forbid
 
 __all__ = [
     "CheckResult",
     "FunctionCheck",
     "Outcome",
+    "RecordMismatch",
     "check_function",
     "check_value",
     "compare",
     "forbid",
+    "replay",
     "run_cases",
     "to_plain",
 ]
+
+# Bound at import: a submission that replaces the names ``forbid`` or
+# ``record`` in this module or in pmcourse.switch_off changes nothing here.
+_FORBID = forbid
+_RECORD = grading_kernel.record
+_RECORDING = grading_kernel.recording
 
 _MORE_TESTS = "This was a quick check; the graded version runs more tests."
 _COUNT_HINT = (
@@ -476,26 +489,43 @@ def to_plain(value: Any) -> Any:
     >>> to_plain(pd.Series([True, False]))
     [True, False]
     """
-    if value is None or isinstance(value, bool | str):
+    if value is None or isinstance(value, bool):
         return value
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, numbers.Real):
-        return float(value)
+    # The base types' own methods: a subclass cannot redefine what its value is.
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, int):
+        return int.__int__(value)
+    if isinstance(value, float):
+        return float.__float__(value)
+    if isinstance(value, np.generic | np.ndarray):
+        return to_plain(np.asarray(value).tolist())
     if isinstance(value, pd.DataFrame):
-        return {str(column): to_plain(value[column]) for column in value.columns}
-    if isinstance(value, pd.Series | np.ndarray | list | tuple | set | frozenset):
-        items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
-        return [to_plain(item) for item in (items.tolist() if hasattr(items, "tolist") else items)]
+        return {
+            str(to_plain(column)): to_plain(column_values)
+            for column, column_values in pd.DataFrame.items(value)
+        }
+    if isinstance(value, pd.Series):
+        return to_plain(pd.Series.to_numpy(value))
+    if isinstance(value, list | tuple):
+        return [
+            to_plain(item)
+            for item in (list.__iter__ if isinstance(value, list) else tuple.__iter__)(value)
+        ]
+    if isinstance(value, set | frozenset):
+        items = (set.__iter__ if isinstance(value, set) else frozenset.__iter__)(value)
+        return sorted((to_plain(item) for item in items), key=str)
     if isinstance(value, dict):
-        return {str(key): to_plain(item) for key, item in value.items()}
-    return f"<{_describe(value)}>"
+        return {str(to_plain(key)): to_plain(item) for key, item in dict.items(value)}
+    return f"<{_describe(value)}>"  # anything else, such as an object equal to everything
 
 
 def run_cases(
-    function: Callable, cases: Sequence[tuple], *, forbidden: Sequence[tuple] = ()
+    function: Callable,
+    cases: Sequence[tuple],
+    *,
+    forbidden: Sequence[tuple] = (),
+    plain: bool = False,
 ) -> list[Outcome]:
     """Call the learner's function on each case, stopping at the first error or empty answer.
 
@@ -508,6 +538,9 @@ def run_cases(
     forbidden : sequence of (module, name, ...) tuples, optional
         Library functions switched off (see :func:`forbid`) while the
         learner's function runs, so the learner applies the rule themselves.
+    plain : bool, default False
+        Whether to turn each result into plain data (:func:`to_plain`) at
+        once, while the library functions are still switched off.
 
     Returns
     -------
@@ -522,7 +555,7 @@ def run_cases(
     outcomes = []
     with contextlib.ExitStack() as stack:
         for module, *names in forbidden:
-            stack.enter_context(forbid(module, *names))
+            stack.enter_context(_FORBID(module, *names))
         for args in cases:
             try:
                 value = _call_quietly(function, args)
@@ -530,10 +563,102 @@ def run_cases(
                 detail = str(error).splitlines()[0] if str(error) else ""
                 outcomes.append(Outcome(error=type(error).__name__, detail=detail))
                 break
-            outcomes.append(Outcome(value=value))
             if value is None or value is Ellipsis:
+                outcomes.append(Outcome(value=value))
                 break
+            outcomes.append(Outcome(value=to_plain(value) if plain else value))
     return outcomes
+
+
+# --------------------------------------------------------------------------
+# Judging recorded answers outside the learner's kernel
+# --------------------------------------------------------------------------
+
+
+class RecordMismatch(ValueError):
+    """The checks a test cell runs do not match the checks recorded for it."""
+
+
+_REPLAY: contextvars.ContextVar[list[dict] | None] = contextvars.ContextVar(
+    "pmcourse_replay", default=None
+)
+
+
+@contextlib.contextmanager
+def replay(records: Sequence[dict]) -> Iterator[list[dict]]:
+    """Judge recorded answers: inside this block each check uses the next record.
+
+    A grading kernel records every check a test cell runs (see
+    :mod:`pmcourse.grading_kernel`). Running the same test cell again inside
+    this block, in a trusted process, checks the recorded answers and
+    results instead of the arguments given: a function check judges the
+    recorded results on the cases the test cell computes here
+    (:meth:`FunctionCheck.judge`), a question checks the recorded answer.
+
+    Parameters
+    ----------
+    records : sequence of dict
+        The records of one run of the test cell, already validated
+        (:func:`pmcourse.verdict.read_records`).
+
+    Yields
+    ------
+    list of dict
+        The records not used yet; empty at the end when every record was used.
+
+    Raises
+    ------
+    RecordMismatch
+        When a check runs that is not the next record's (another name or
+        kind), or when no record is left.
+
+    Examples
+    --------
+    >>> half = FunctionCheck("half", lambda x: x / 2, examples=lambda: [(1,), (4,)])
+    >>> recorded = [{"check": "half", "kind": "function",
+    ...              "results": [{"value": 0.5}, {"value": 3}]}]
+    >>> with replay(recorded) as left:
+    ...     print(half(None, quick=False).message)
+    On test input 2, half(4), the result is not right. Your number is not the one expected.
+    >>> left
+    []
+    """
+    remaining = list(records)
+    token = _REPLAY.set(remaining)
+    try:
+        yield remaining
+    finally:
+        _REPLAY.reset(token)
+
+
+def _replayed(name: str, kind: str) -> dict | None:
+    """While :func:`replay` runs: the next record, which must be this check's; else None."""
+    remaining = _REPLAY.get()
+    if remaining is None:
+        return None
+    if not remaining:
+        raise RecordMismatch(
+            f"The test runs the check {name!r}, but the notebook recorded no more checks "
+            "for this test cell."
+        )
+    record = remaining.pop(0)
+    if (record["check"], record["kind"]) != (name, kind):
+        raise RecordMismatch(
+            f"The test runs the check {name!r} ({kind}), but the notebook recorded "
+            f"{record['check']!r} ({record['kind']}) here."
+        )
+    return record
+
+
+def _answer_to_check(name: str, kind: str, answer: Any) -> Any:
+    """The answer a question checks: the recorded one while :func:`replay` runs;
+    otherwise `answer`, recorded as plain data in a grading kernel."""
+    replayed = _replayed(name, kind)
+    if replayed is not None:
+        return replayed["answer"]
+    if _RECORDING():
+        _RECORD({"check": name, "kind": kind, "answer": to_plain(answer)})
+    return answer
 
 
 # --------------------------------------------------------------------------
@@ -686,19 +811,43 @@ class FunctionCheck:
         """Check the learner's function on `cases` (default: the public examples).
 
         All expected results are computed before the learner's function runs.
+        In a grading kernel the results are recorded as plain data and
+        judged as plain data (see :mod:`pmcourse.verdict`); while
+        :func:`replay` runs, the recorded results are judged instead.
         """
-        if not callable(function):
-            return _not_a_function(_describe(function), self.name, quick)
+        replayed = _replayed(self.name, "function")
+        if replayed is not None:
+            return self.judge(replayed["results"], cases=cases, quick=quick)
+        recording = _RECORDING()
+        if recording or not callable(function):
+            results = self.results(function, cases=cases)
+            if recording:
+                _RECORD({"check": self.name, "kind": "function", "results": results})
+            return self.judge(results, cases=cases, quick=quick)
         cases = self.cases(cases)
         expected = [_call_quietly(self.reference, args) for args in cases]
-        outcomes = run_cases(function, cases, forbidden=self.forbidden)
+        outcomes = run_cases(function, cases, forbidden=self._switched_off())
         return self._verdict(outcomes, expected, cases, quick=quick)
+
+    def _switched_off(self) -> list[tuple]:
+        """The library functions switched off, and the reference itself when it is
+        a function of its module (so the learner's function cannot call it)."""
+        reference = self.reference
+        module = sys.modules.get(getattr(reference, "__module__", None) or "")
+        name = getattr(reference, "__name__", "")
+        if getattr(module, name, None) is reference and isinstance(
+            inspect.unwrap(reference), types.FunctionType
+        ):
+            return [*self.forbidden, (module, name)]
+        return list(self.forbidden)
 
     def results(self, function: Any, *, cases: Iterable[tuple] | None = None) -> list[dict]:
         """The learner's results on `cases`, as plain data ready for JSON."""
         if not callable(function):
             return [{"error": _NOT_A_FUNCTION, "detail": _describe(function)}]
-        outcomes = run_cases(function, self.cases(cases), forbidden=self.forbidden)
+        outcomes = run_cases(
+            function, self.cases(cases), forbidden=self._switched_off(), plain=True
+        )
         return [outcome.to_plain() for outcome in outcomes]
 
     def judge(

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from pmcourse.check import CheckResult, _describe
+from pmcourse.check import CheckResult, _answer_to_check, _describe
 
 __all__ = ["Choice", "Estimate", "Selection"]
 
@@ -65,6 +65,7 @@ class _Question:
 
     def check_form(self, answer: Any) -> CheckResult:
         """Whether the answer is well formed, without saying whether it is right."""
+        answer = _answer_to_check(self.name, "form", answer)
         problem = self._form_problem(answer)
         if problem is not None:
             return problem
@@ -75,6 +76,7 @@ class _Question:
 
     def __call__(self, answer: Any, *, quick: bool = True) -> CheckResult:
         """The verdict, with the reasoning after a wrong answer."""
+        answer = _answer_to_check(self.name, "value", answer)
         problem = self._form_problem(answer)
         if problem is not None:
             return CheckResult(problem.name, False, problem.message, problem.hint, quick)

