@@ -22,6 +22,7 @@ import csv
 import hashlib
 import importlib.util
 import logging
+import math
 import multiprocessing
 import os
 import shutil
@@ -702,11 +703,14 @@ def grade_class(
     settings = grading_settings(course)
     time_limit = settings["time_limit_s"] if time_limit_s is None else time_limit_s
     memory_limit = settings["memory_limit_mb"] if memory_limit_mb is None else memory_limit_mb
+    watched_memory = memory_limit
     if sandbox:
-        from pmcourse.sandbox import sandbox_problem
+        from pmcourse.sandbox import cgroups_available, sandbox_problem
 
         if problem := sandbox_problem():
             raise GradingError(problem)
+        if cgroups_available():  # the sandbox's control group counts memory better than
+            watched_memory = math.inf  # the sum of its processes' RSS (a fork shares pages)
     if not _in_gradebook(course, assignment):
         generate_release(course, assignment, database=True)
     before = _digest(course / "submitted")
@@ -748,7 +752,7 @@ def grade_class(
                             outcome = Outcome(slot["student"], reasons=["the grader stopped"])
                             pool.replace(slot)
                         finished.append((slot, outcome))
-                    finished += _enforce_limits(pool, time_limit, memory_limit)
+                    finished += _enforce_limits(pool, time_limit, watched_memory)
                     for slot, outcome in finished:
                         if slot["stopped"]:
                             outcome.graded = False

@@ -29,6 +29,7 @@ from nbgrader.preprocessors import Execute
 from traitlets import Float, Integer
 
 from pmcourse import verdict
+from pmcourse.grading_kernel import export_cell_source
 from pmcourse.sandbox import (
     SANDBOX_USER_ID,
     cgroup_out_of_memory,
@@ -104,17 +105,17 @@ class SandboxedExecute(Execute):
     def preprocess(self, nb, resources=None, km=None):
         REVIEW_NOTES.clear()
         REVIEW_NOTES.extend(verdict.tampering_signs(nb))
-        nb.cells.append(nbformat.v4.new_code_cell(verdict.export_cell_source()))
+        nb.cells.append(nbformat.v4.new_code_cell(export_cell_source()))
         try:
             nb, resources = super().preprocess(nb, resources, km)
-        finally:
+        finally:  # also when the kernel died: say whether the memory limit stopped it
             export = nb.cells.pop()
-        manager = getattr(self, "sandbox_manager", None)
-        if manager is not None and manager.out_of_memory:
-            REVIEW_NOTES.append(
-                f"it used more than {manager.memory_limit_mb:g} MB of memory (the sandbox's "
-                "limit), so its kernel was stopped"
-            )
+            manager = getattr(self, "sandbox_manager", None)
+            if manager is not None and manager.out_of_memory:
+                REVIEW_NOTES.append(
+                    f"it used more than {manager.memory_limit_mb:g} MB of memory (the "
+                    "sandbox's limit), so its kernel was stopped; not graded"
+                )
         judge_again(nb, export.get("outputs", []))
         return nb, resources
 

@@ -40,6 +40,7 @@ from pathlib import Path
 __all__ = [
     "SANDBOX_USER_ID",
     "bwrap_arguments",
+    "cgroups_available",
     "cgroup_out_of_memory",
     "course_paths",
     "create_cgroup",
@@ -299,6 +300,17 @@ def create_cgroup(name: str, memory_mb: float, processes: int) -> bool:
     except OSError:
         remove_cgroup(name)
         return False
+
+
+@functools.cache
+def cgroups_available() -> bool:
+    """Whether sandboxes here get control groups (memory and processes of the whole sandbox)."""
+    if os.geteuid() != 0:
+        return False
+    name = f"pmcourse-sandbox-check-{os.getpid()}"
+    available = create_cgroup(name, 100, 10)
+    remove_cgroup(name)
+    return available
 
 
 def join_cgroup(name: str) -> None:
