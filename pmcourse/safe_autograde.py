@@ -29,6 +29,7 @@ from nbgrader.preprocessors import Execute
 from traitlets import Float, Integer
 
 from pmcourse import verdict
+from pmcourse.datasets import kept_in_memory
 from pmcourse.grading_kernel import export_cell_source
 from pmcourse.sandbox import (
     SANDBOX_USER_ID,
@@ -142,7 +143,8 @@ def judge_again(nb: nbformat.NotebookNode, exported: list) -> list[str]:
             continue
         if any(output.output_type == "error" for output in cell.get("outputs", [])):
             continue  # failed in the kernel already: no points either way
-        judged = verdict.judge_test_cell(cell.source, groups)
+        with kept_in_memory():  # the same hidden tests for every submission: read data once
+            judged = verdict.judge_test_cell(cell.source, groups)
         if not judged.passed:
             failed.append(meta.get("grade_id", "?"))
             message = f"Checked again outside the notebook: {judged.message}"
