@@ -44,5 +44,21 @@ c.GenerateFeedback.preprocessors = FEEDBACK_PREPROCESSORS
 # its kernel. A submission that reaches one is stopped and listed for review.
 c.PmcourseGrading.time_limit_s = 600
 c.PmcourseGrading.memory_limit_mb = 2000
+
+# Every autograde (pmcourse grade, nbgrader autograde, the Formgrader's button) runs
+# each submission's kernel in a bubblewrap sandbox, without the course folder or the
+# network, and judges its tests again outside it (pmcourse.safe_autograde): nbgrader's
+# own steps, with the sandboxed Execute first. `pmcourse grade --unsafe` grades work
+# you trust without it.
+c.Autograde.autograde_preprocessors = [
+    "pmcourse.safe_autograde.SandboxedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.SandboxedKernelManager.memory_limit_mb = c.PmcourseGrading.memory_limit_mb
 # The share of an assignment's points that passes a module (course record).
 c.PmcourseGrading.pass_mark_percent = 50

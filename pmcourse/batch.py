@@ -18,6 +18,7 @@ warning nbgrader gives for every cell with hidden tests
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import importlib.util
@@ -219,25 +220,19 @@ def _api(course: Path, db_url: str, cell_timeout: float | None, sandbox_memory_m
     memory and the tests are judged again outside it (:mod:`pmcourse.safe_autograde`).
     """
     from nbgrader.apps.api import NbGraderAPI
-    from nbgrader.converters import Autograde
     from nbgrader.coursedir import CourseDirectory
-    from nbgrader.preprocessors import Execute
+
+    from pmcourse.safe_autograde import autograde_steps
 
     config = _gradebook_config(course)
     config.CourseDirectory.root = str(course)
     config.CourseDirectory.db_url = db_url
     if cell_timeout is not None:
         config.Execute.timeout = int(cell_timeout)
+    config.Autograde.autograde_preprocessors = autograde_steps(
+        config.Autograde.get("autograde_preprocessors"), sandboxed=sandbox_memory_mb is not None
+    )
     if sandbox_memory_mb is not None:
-        from pmcourse.safe_autograde import SandboxedExecute
-
-        steps = (
-            config.Autograde.get("autograde_preprocessors")
-            or Autograde.autograde_preprocessors.default()
-        )
-        config.Autograde.autograde_preprocessors = [
-            SandboxedExecute if step is Execute else step for step in steps
-        ]
         config.SandboxedKernelManager.memory_limit_mb = sandbox_memory_mb
     log = logging.getLogger(f"pmcourse.batch.worker{os.getpid()}")
     log.propagate = False
@@ -627,7 +622,10 @@ def _kernel_memory_mb(slot: dict) -> tuple[float, list]:
 
     now = time.perf_counter()
     if now - slot.get("looked", 0.0) > _LOOK_S or not slot.get("children"):
-        slot["children"] = [psutil.Process(pid) for pid in _descendants(slot["process"].pid)]
+        slot["children"] = []
+        for pid in _descendants(slot["process"].pid):
+            with contextlib.suppress(psutil.NoSuchProcess):  # it ended meanwhile
+                slot["children"].append(psutil.Process(pid))
         slot["looked"] = now
     total = 0
     for child in slot["children"]:
@@ -808,7 +806,7 @@ def _enforce_limits(
                 replaced.append((dict(slot), Outcome(slot["student"], seconds=elapsed)))
                 pool.replace(slot)
             continue
-        used = _kernel_memory_mb(slot)[0]
+        used = _kernel_memory_mb(slot)[0] if memory_limit < math.inf else 0.0
         if used > memory_limit:
             slot["stopped"] = (
                 f"it used more than {memory_limit:g} MB of memory and was stopped; not graded"

@@ -38,9 +38,16 @@ from pmcourse.sandbox import (
     launcher_command,
     private_folder,
     remove_cgroup,
+    sandbox_problem,
 )
 
-__all__ = ["REVIEW_NOTES", "SandboxedExecute", "SandboxedKernelManager", "judge_again"]
+__all__ = [
+    "REVIEW_NOTES",
+    "SandboxedExecute",
+    "SandboxedKernelManager",
+    "autograde_steps",
+    "judge_again",
+]
 
 #: Reasons for review found while the last notebook ran (read by pmcourse.batch).
 REVIEW_NOTES: list[str] = []
@@ -104,6 +111,11 @@ class SandboxedExecute(Execute):
         return self.sandbox_manager
 
     def preprocess(self, nb, resources=None, km=None):
+        if problem := sandbox_problem():
+            raise RuntimeError(
+                f"{problem} (`pmcourse grade ASSIGNMENT --unsafe` grades trusted work "
+                "without a sandbox.)"
+            )
         REVIEW_NOTES.clear()
         REVIEW_NOTES.extend(verdict.tampering_signs(nb))
         nb.cells.append(nbformat.v4.new_code_cell(export_cell_source()))
@@ -159,3 +171,31 @@ def judge_again(nb: nbformat.NotebookNode, exported: list) -> list[str]:
             f"checked again outside it{problem}: the submission may change how it is graded"
         )
     return failed
+
+
+def autograde_steps(steps: list | None, *, sandboxed: bool) -> list:
+    """nbgrader's autograde steps, with the sandboxed Execute step or nbgrader's own.
+
+    Parameters
+    ----------
+    steps : list or None
+        ``c.Autograde.autograde_preprocessors`` (classes or their dotted
+        names), or None for nbgrader's default.
+    sandboxed : bool
+        Whether kernels run in the sandbox (False: ``pmcourse grade --unsafe``).
+
+    Examples
+    --------
+    >>> steps = autograde_steps(None, sandboxed=True)
+    >>> steps[0] is SandboxedExecute, autograde_steps(steps, sandboxed=False)[0] is Execute
+    (True, True)
+    """
+    from nbgrader.converters import Autograde
+    from traitlets.utils.importstring import import_item
+
+    found = [
+        import_item(step) if isinstance(step, str) else step
+        for step in (Autograde.autograde_preprocessors.default() if steps is None else steps)
+    ]
+    wanted, other = (SandboxedExecute, Execute) if sandboxed else (Execute, SandboxedExecute)
+    return [wanted if step is other else step for step in found]

@@ -128,6 +128,21 @@ def test_a_missing_bubblewrap_is_said_plainly_and_stops_grading(monkeypatch, tmp
         sandbox.sandbox_problem.cache_clear()
 
 
+def test_every_autograde_of_the_course_runs_in_the_sandbox():
+    from nbgrader.converters import Autograde
+
+    from pmcourse.grading import _gradebook_config
+    from pmcourse.safe_autograde import SandboxedExecute, autograde_steps
+
+    configured = _gradebook_config(ROOT / "exercises").Autograde.autograde_preprocessors
+    # nbgrader's own steps, in its order, with only Execute swapped for the sandboxed one
+    assert autograde_steps(configured, sandboxed=True) == autograde_steps(None, sandboxed=True)
+    assert autograde_steps(configured, sandboxed=True)[0] is SandboxedExecute
+    assert (
+        autograde_steps(configured, sandboxed=False) == Autograde.autograde_preprocessors.default()
+    )
+
+
 # --------------------------------------------------------------------------
 # The malicious class
 # --------------------------------------------------------------------------
