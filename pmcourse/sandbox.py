@@ -238,6 +238,8 @@ def _environment(ipc_dir: Path) -> dict[str, str]:
         "USER": "learner",
         "LOGNAME": "learner",
         "VIRTUAL_ENV": sys.prefix,
+        # the kernel imports the pmcourse the grader runs (a course copy's, in tests)
+        "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
         "PMCOURSE_SANDBOX": str(ipc_dir),
     }
     if data:
