@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -185,6 +186,18 @@ def _second_ancestry_columns() -> dict[str, str]:
     )
 
 
+def _drawn(make: Callable[..., pd.DataFrame], *inputs: str, seed: int) -> dict[str, Any]:
+    """``build`` and ``generated_by`` of a layer that `make` draws from other data sets.
+
+    >>> _drawn(make_prom, "cohort", seed=7)["generated_by"]
+    'pmcourse.health_data.make_prom(cohort, seed=7)'
+    """
+    return {
+        "build": lambda: make(*map(_generated, inputs), seed=seed),
+        "generated_by": f"{make.__module__}.{make.__name__}({', '.join(inputs)}, seed={seed})",
+    }
+
+
 DATASETS = {
     dataset.name: dataset
     for dataset in [
@@ -203,9 +216,8 @@ DATASETS = {
             description="Genotypes of every cohort patient at six named pharmacogenetic SNPs "
             "(module 1). Alleles are drawn from the variant allele frequency of the patient's "
             "ancestry group (pmcourse/resources/snp_panel.csv, CPIC allele frequency tables).",
-            build=lambda: make_genotypes(_generated("cohort"), seed=GENOTYPES_SEED),
+            **_drawn(make_genotypes, "cohort", seed=GENOTYPES_SEED),
             columns=_genotype_columns,
-            generated_by=f"pmcourse.genetics.make_genotypes(cohort, seed={GENOTYPES_SEED})",
         ),
         Dataset(
             name="diplotypes",
@@ -214,9 +226,8 @@ DATASETS = {
             "CPIC allele frequencies per ancestry group (pmcourse/resources/pgx_frequencies.csv) "
             "and consistent with the SNP genotypes of genotypes.csv. HLA-B is not on the panel: "
             "it is typed on demand.",
-            build=lambda: make_diplotypes(_generated("genotypes"), seed=DIPLOTYPES_SEED),
+            **_drawn(make_diplotypes, "genotypes", seed=DIPLOTYPES_SEED),
             columns=_diplotype_columns,
-            generated_by=f"pmcourse.diplotypes.make_diplotypes(genotypes, seed={DIPLOTYPES_SEED})",
         ),
         Dataset(
             name="medications",
@@ -224,9 +235,8 @@ DATASETS = {
             description="The ward each patient is on and the medicines they take (module 4). "
             "Wards and shares are a course design (pmcourse/resources/ward_medicines.csv), "
             "not prescribing statistics.",
-            build=lambda: make_medications(_generated("cohort"), seed=MEDICATIONS_SEED),
+            **_drawn(make_medications, "cohort", seed=MEDICATIONS_SEED),
             columns=lambda: dict(MEDICATION_COLUMNS),
-            generated_by=f"pmcourse.medications.make_medications(cohort, seed={MEDICATIONS_SEED})",
             rows="one per prescription; patients taking nothing have no row",
         ),
         Dataset(
@@ -316,9 +326,8 @@ DATASETS = {
             "patient by patient with the shares of pmcourse/resources/oncology_tumour_types.csv. "
             "PM-000030 (module 4's patient) has a lung adenocarcinoma (NSCLC); PM-000021 had "
             "tumour-only testing of a breast cancer.",
-            build=lambda: make_cancer_patients(_generated("cohort"), seed=ONCOLOGY_SEED),
+            **_drawn(make_cancer_patients, "cohort", seed=ONCOLOGY_SEED),
             columns=lambda: dict(CANCER_PATIENT_COLUMNS),
-            generated_by=f"pmcourse.oncology.make_cancer_patients(cohort, seed={ONCOLOGY_SEED})",
         ),
         Dataset(
             name="tumour_variants",
@@ -331,11 +340,8 @@ DATASETS = {
             "consequences (Sequence Ontology terms) and the named drivers are real; passengers "
             "and reads are invented. Read counts are decimals because tumour-only rows have no "
             "normal reads and amplifications no VAF (empty).",
-            build=lambda: make_tumour_variants(_generated("cancer_patients"), seed=ONCOLOGY_SEED),
+            **_drawn(make_tumour_variants, "cancer_patients", seed=ONCOLOGY_SEED),
             columns=lambda: dict(TUMOUR_VARIANT_COLUMNS),
-            generated_by=(
-                f"pmcourse.oncology.make_tumour_variants(cancer_patients, seed={ONCOLOGY_SEED})"
-            ),
             rows="one per variant and patient",
         ),
         Dataset(
@@ -346,14 +352,10 @@ DATASETS = {
             "from the medians of each biomarker's pivotal trial "
             "(pmcourse/resources/oncology_outcomes.csv; FLAURA's 18.9 against 10.2 months where "
             "there is none), with follow-up ending 6 to 48 months after the start (censoring).",
-            build=lambda: make_cancer_outcomes(
-                _generated("cancer_patients"), _generated("tumour_variants"), seed=ONCOLOGY_SEED
+            **_drawn(
+                make_cancer_outcomes, "cancer_patients", "tumour_variants", seed=ONCOLOGY_SEED
             ),
             columns=lambda: dict(CANCER_OUTCOME_COLUMNS),
-            generated_by=(
-                "pmcourse.oncology.make_cancer_outcomes(cancer_patients, tumour_variants, "
-                f"seed={ONCOLOGY_SEED})"
-            ),
             rows="one per patient with an actionable biomarker",
         ),
         Dataset(
@@ -365,7 +367,7 @@ DATASETS = {
             "one call in 200 missing. Drawn from synthetic allele frequencies per ancestry "
             "group (pmcourse/resources/prs_allele_frequencies.csv); the story patient's "
             "genotypes are written (`SCENARIO_DOSAGES` in `pmcourse.risk`).",
-            build=lambda: make_prs_dosages(_generated("cohort"), seed=PRS_SEED),
+            **_drawn(make_prs_dosages, "cohort", seed=PRS_SEED),
             columns=lambda: (
                 {
                     "patient_id": COHORT_COLUMNS["patient_id"],
@@ -373,7 +375,6 @@ DATASETS = {
                 }
                 | _dosage_columns()
             ),
-            generated_by=f"pmcourse.risk.make_prs_dosages(cohort, seed={PRS_SEED})",
         ),
         Dataset(
             name="cad_outcomes",
@@ -386,9 +387,8 @@ DATASETS = {
             "variants in prs_dosages.csv tag, well in European ancestry and less well in the "
             "other groups (pmcourse/resources/prs_ancestry_transfer.csv, Martin et al. 2019). "
             "PM-000030 (module 4's NSTEMI) has an event, written not drawn.",
-            build=lambda: make_cad_outcomes(_generated("cohort"), seed=OUTCOMES_SEED),
+            **_drawn(make_cad_outcomes, "cohort", seed=OUTCOMES_SEED),
             columns=lambda: dict(CAD_OUTCOME_COLUMNS),
-            generated_by=f"pmcourse.risk.make_cad_outcomes(cohort, seed={OUTCOMES_SEED})",
         ),
         Dataset(
             name="cad_second_ancestry",
@@ -413,9 +413,8 @@ DATASETS = {
             "(Agatston) score and the left-ventricular ejection fraction. PM-000030's (after his "
             "NSTEMI) and PM-000008's (prevention clinic) are written (`SCENARIO_IMAGING` in "
             "`pmcourse.health_data`).",
-            build=lambda: make_imaging(_generated("cohort"), seed=IMAGING_SEED),
+            **_drawn(make_imaging, "cohort", seed=IMAGING_SEED),
             columns=lambda: dict(IMAGING_COLUMNS),
-            generated_by=f"pmcourse.health_data.make_imaging(cohort, seed={IMAGING_SEED})",
             rows="one per scanned patient",
         ),
         Dataset(
@@ -427,9 +426,8 @@ DATASETS = {
             "steps on worn days, implausible counts and heart rates) of real devices; "
             "`pmcourse.health_data.clean_wearables` flags them. PM-000030's steps fall during "
             "his cancer treatment; PM-000008's stay steady.",
-            build=lambda: make_wearables(_generated("cohort"), seed=WEARABLES_SEED),
+            **_drawn(make_wearables, "cohort", seed=WEARABLES_SEED),
             columns=lambda: dict(WEARABLE_COLUMNS),
-            generated_by=f"pmcourse.health_data.make_wearables(cohort, seed={WEARABLES_SEED})",
             rows="one per patient and day worn",
         ),
         Dataset(
@@ -439,9 +437,8 @@ DATASETS = {
             "wearables.csv to the WHO-5 Well-Being Index (pmcourse/resources/prom_who5_items.csv, "
             "Topp et al. 2015) at the start, the middle and the end of the wear period. Score "
             "them with `pmcourse.health_data.score_prom` (raw 0-25 x 4 = 0-100).",
-            build=lambda: make_prom(_generated("cohort"), seed=PROM_SEED),
+            **_drawn(make_prom, "cohort", seed=PROM_SEED),
             columns=lambda: dict(PROM_COLUMNS),
-            generated_by=f"pmcourse.health_data.make_prom(cohort, seed={PROM_SEED})",
             rows="one per questionnaire",
         ),
         Dataset(
@@ -450,9 +447,8 @@ DATASETS = {
             description="A synthetic Danish postcode for every cohort patient (module 7's "
             "quasi-identifiers: age, sex, postcode), one of a few real postcodes of the "
             "patient's region (pmcourse/resources/postcodes_dk.csv; approximate).",
-            build=lambda: make_postcodes(_generated("cohort"), seed=POSTCODES_SEED),
+            **_drawn(make_postcodes, "cohort", seed=POSTCODES_SEED),
             columns=lambda: dict(POSTCODE_COLUMNS),
-            generated_by=f"pmcourse.health_data.make_postcodes(cohort, seed={POSTCODES_SEED})",
         ),
     ]
 }

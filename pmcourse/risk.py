@@ -265,22 +265,24 @@ def polygenic_score(dosages: pd.DataFrame, weights: pd.Series) -> pd.Series:
         )
     table = dosages[list(weights.index)]
     numeric = table.apply(pd.to_numeric, errors="coerce")
-    not_numbers = table.notna() & numeric.isna()
-    if not_numbers.any().any():
-        variant = not_numbers.any().idxmax()
-        value = table.loc[not_numbers[variant], variant].iloc[0]
-        raise ValueError(
-            f"Dosages should be numbers (copies of the effect allele: 0, 1 or 2); "
-            f"variant {variant} has {value!r}. Convert genotypes to counts first."
-        )
-    outside = (numeric < 0) | (numeric > 2)
-    if outside.any().any():
-        variant = outside.any().idxmax()
-        value = numeric.loc[outside[variant], variant].iloc[0]
-        raise ValueError(
-            f"A dosage counts copies of the effect allele, so it lies from 0 to 2; "
-            f"variant {variant} has {value}. Check the coding of that column."
-        )
+    for flagged, values, problem in [
+        (
+            table.notna() & numeric.isna(),
+            table,
+            "Dosages should be numbers (copies of the effect allele: 0, 1 or 2); "
+            "variant {variant} has {value!r}. Convert genotypes to counts first.",
+        ),
+        (
+            (numeric < 0) | (numeric > 2),
+            numeric,
+            "A dosage counts copies of the effect allele, so it lies from 0 to 2; "
+            "variant {variant} has {value}. Check the coding of that column.",
+        ),
+    ]:
+        if flagged.any().any():  # the first flagged value of the first variant that has one
+            variant = flagged.any().idxmax()
+            value = values.loc[flagged[variant], variant].iloc[0]
+            raise ValueError(problem.format(variant=variant, value=value))
     uncalled = numeric.columns[numeric.isna().all()].tolist()
     if uncalled:
         raise ValueError(

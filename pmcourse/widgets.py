@@ -94,6 +94,14 @@ class WidgetDemo:
     example: Mapping[str, Any]
 
 
+@cache
+def _course_data(name: str):
+    """A course data set, read once per session (the demos only read it)."""
+    from pmcourse.datasets import load  # imported here: the data are read on first use
+
+    return load(name)
+
+
 def update_hardy_weinberg(
     p: float = 0.7, n_patients: int = 500, inbreeding: float = 0.0, *, seed: int = 1
 ) -> Figure:
@@ -244,13 +252,6 @@ def coverage_explorer():
     )
 
 
-@cache
-def _trio_variants():
-    from pmcourse.datasets import load  # imported here: the data are read on first use
-
-    return load("trio_variants")
-
-
 def update_funnel(
     max_af: float = 0.01,
     consequences: str = "protein-changing",
@@ -281,7 +282,9 @@ def update_funnel(
     'FAM-03: the cause survives every filter'
     >>> plt.close(figure)
     """
-    funnel = filter_funnel(_trio_variants(), family_id, max_af=max_af, consequences=consequences)
+    funnel = filter_funnel(
+        _course_data("trio_variants"), family_id, max_af=max_af, consequences=consequences
+    )
     ax = plot_funnel(funnel)
     verdict = "survives every filter" if funnel["cause_kept"].iloc[-1] else "is lost"
     ax.set_title(f"{family_id}: the cause {verdict}", loc="left")
@@ -303,13 +306,6 @@ def funnel_explorer():
         consequences=("Consequences kept", list(CONSEQUENCE_SETS)),
         family_id=("Family", list(FAMILIES["family_id"].unique())),
     )
-
-
-@cache
-def _oncology_data(name: str):
-    from pmcourse.datasets import load  # imported here: the data are read on first use
-
-    return load(name)
 
 
 def update_vaf(
@@ -347,7 +343,7 @@ def update_vaf(
     >>> plt.close(figure)
     """
     pm30 = SCENARIO_PATIENTS.set_index("patient_id").loc["PM-000030"]
-    variants = _oncology_data("tumour_variants")
+    variants = _course_data("tumour_variants")
     variants = variants[variants["patient_id"] == "PM-000030"]
     if mutated_copies > copy_number:
         ax = plot_vaf_purity(variants, pm30["purity"])
@@ -424,7 +420,7 @@ def update_km(biomarker: str = _ALL_BIOMARKERS) -> Figure:
 @cache
 def _km_curves(biomarker: str) -> tuple[dict, float | None, int]:
     """Fitted curves, log-rank p-value and patients of one biomarker, fitted once per session."""
-    outcomes = _oncology_data("cancer_outcomes")
+    outcomes = _course_data("cancer_outcomes")
     if biomarker != _ALL_BIOMARKERS:
         outcomes = outcomes[outcomes["biomarker"] == biomarker]
     curves = kaplan_meier(outcomes)
@@ -441,7 +437,7 @@ def km_explorer():
         A drop-down list over :func:`update_km`; display it in a notebook
         (make it the last line of a cell).
     """
-    biomarkers = sorted(_oncology_data("cancer_outcomes")["biomarker"].unique())
+    biomarkers = sorted(_course_data("cancer_outcomes")["biomarker"].unique())
     return _explorer(update_km, biomarker=("Biomarker", [_ALL_BIOMARKERS, *biomarkers]))
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 import pandas as pd
+import pytest
 
 from pmcourse.grading import (
     autograde,
@@ -106,6 +107,21 @@ def grade_mistakes(folder: Path, assignment: str, mistakes) -> pd.DataFrame:
     course = copy_course(folder)
     answers = master_answers(course, assignment)
     return grade(course, assignment, {"master": answers, **mistakes(answers)})
+
+
+def graded_fixture(assignment: str, mistakes):
+    """The module-scoped fixture ``graded``: :func:`grade_mistakes` of `assignment`, run once.
+
+    Use it as ``graded = graded_fixture(ASSIGNMENT, _mistakes)`` in a module's
+    test file; its grading tests take ``graded`` (one row of scores per student).
+    """
+
+    @pytest.fixture(scope="module", name="graded")
+    def graded(tmp_path_factory) -> pd.DataFrame:
+        folder = tmp_path_factory.mktemp(f"grading_{assignment}")
+        return grade_mistakes(folder, assignment, mistakes)
+
+    return graded
 
 
 def assert_choice_teaches(question, right: str | list[str]) -> None:

@@ -9,7 +9,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 import pytest
-from grading_helpers import assert_choice_teaches, grade_mistakes, markdown_text, with_slip
+from grading_helpers import assert_choice_teaches, graded_fixture, markdown_text, with_slip
 
 from pmcourse import datasets, privacy
 from pmcourse.checks import beyond_the_genome as checks
@@ -286,13 +286,6 @@ CODE_CELLS = ["test_pseudonymise_ids", "test_smallest_class", "test_generalised_
 CHOICE_CELLS = ["test_answer_generalisation", "test_answer_anonymous", "test_answer_wearable"]
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    return grade_mistakes(
-        tmp_path_factory.mktemp("grading_beyond_the_genome"), ASSIGNMENT, _mistakes
-    )
-
-
 def _mistakes(answers: dict[str, str]) -> dict[str, dict[str, str]]:
     return {
         "plain_hash": with_slip(
@@ -320,6 +313,9 @@ def _mistakes(answers: dict[str, str]) -> dict[str, dict[str, str]]:
             "answer_wearable": 'answer_wearable = "D"',
         },
     }
+
+
+graded = graded_fixture(ASSIGNMENT, _mistakes)
 
 
 @pytest.mark.slow

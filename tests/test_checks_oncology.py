@@ -9,7 +9,7 @@ import pytest
 from grading_helpers import (
     assert_choice_teaches,
     assert_count_teaches,
-    grade_mistakes,
+    graded_fixture,
     markdown_text,
     with_slip,
 )
@@ -286,11 +286,6 @@ CHOICE_CELLS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    return grade_mistakes(tmp_path_factory.mktemp("grading_oncology"), ASSIGNMENT, _mistakes)
-
-
 def _mistakes(answers: dict[str, str]) -> dict[str, dict[str, str]]:
     return {
         "no_normal_cells": with_slip(
@@ -317,6 +312,9 @@ def _mistakes(answers: dict[str, str]) -> dict[str, dict[str, str]]:
             "answer_survival": 'answer_survival = ["A", "B", "C"]',
         },
     }  # fmt: skip
+
+
+graded = graded_fixture(ASSIGNMENT, _mistakes)
 
 
 @pytest.mark.slow

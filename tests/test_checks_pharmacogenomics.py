@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from grading_helpers import assert_choice_teaches, grade_mistakes, with_slip
+from grading_helpers import assert_choice_teaches, graded_fixture, with_slip
 
 from pmcourse import datasets, pgx
 from pmcourse.checks import pharmacogenomics as checks
@@ -272,14 +272,6 @@ def _hard_coded_answers() -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    """The master's answers and four kinds of imperfect submission, autograded in one run."""
-    return grade_mistakes(
-        tmp_path_factory.mktemp("grading_pharmacogenomics"), ASSIGNMENT, _mistakes
-    )
-
-
 def _mistakes(answers: dict[str, str]) -> dict[str, dict[str, str]]:
     return {
         "ignores_copies": with_slip(answers, "cyp2d6_activity_score", " * copies", ""),
@@ -296,6 +288,10 @@ def _mistakes(answers: dict[str, str]) -> dict[str, dict[str, str]]:
             **{name: f'{name} = "{label}"' for name, label in CHOICES.items()},
         },
     }
+
+
+# The master's answers and four kinds of imperfect submission, autograded in one run.
+graded = graded_fixture(ASSIGNMENT, _mistakes)
 
 
 @pytest.mark.slow

@@ -7,7 +7,7 @@ import pytest
 from grading_helpers import (
     assert_choice_teaches,
     assert_count_teaches,
-    grade_mistakes,
+    graded_fixture,
     markdown_text,
     with_slip,
 )
@@ -206,11 +206,6 @@ CODE_CELLS = ["test_is_rare", "test_is_de_novo", "test_is_pathogenic"]
 CHOICE_CELLS = ["test_answer_candidate", "test_answer_class", "test_answer_incidental"]
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    return grade_mistakes(tmp_path_factory.mktemp("grading_rare_disease"), ASSIGNMENT, _mistakes)
-
-
 def _mistakes(answers: dict[str, str]) -> dict[str, dict[str, str]]:
     return {
         "strict": with_slip(answers, "is_rare", "<= max_af", "< max_af"),
@@ -229,6 +224,9 @@ def _mistakes(answers: dict[str, str]) -> dict[str, dict[str, str]]:
             "answer_incidental": 'answer_incidental = "C"',
         },
     }
+
+
+graded = graded_fixture(ASSIGNMENT, _mistakes)
 
 
 @pytest.mark.slow

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from grading_helpers import assert_choice_teaches, grade_mistakes, markdown_text, with_slip
+from grading_helpers import assert_choice_teaches, graded_fixture, markdown_text, with_slip
 
 from pmcourse import datasets, risk
 from pmcourse.checks import risk_prediction as checks
@@ -284,13 +284,6 @@ CODE_CELLS = ["test_polygenic_score", "test_place_scores", "test_model_auc"]
 CHOICE_CELLS = ["test_answer_percentile", "test_answer_invite", "test_answer_ancestry"]
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    return grade_mistakes(
-        tmp_path_factory.mktemp("grading_risk_prediction"), ASSIGNMENT, _mistakes
-    )
-
-
 def _mistakes(answers: dict[str, str]) -> dict[str, dict[str, str]]:
     return {
         "no_fill": with_slip(
@@ -321,6 +314,9 @@ def _mistakes(answers: dict[str, str]) -> dict[str, dict[str, str]]:
             "answer_ancestry": 'answer_ancestry = "D"',
         },
     }
+
+
+graded = graded_fixture(ASSIGNMENT, _mistakes)
 
 
 @pytest.mark.slow

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 import pytest
-from grading_helpers import assert_choice_teaches, grade_mistakes, markdown_text, with_slip
+from grading_helpers import assert_choice_teaches, graded_fixture, markdown_text, with_slip
 
 from pmcourse import datasets, sequencing
 from pmcourse.checks import sequencing as checks
@@ -193,11 +193,6 @@ CHOICE_CELLS = ["test_answer_pm30_call", "test_to_confirm", "test_answer_vkorc1"
 EXAMPLE_CALLS = {(20, 0): "0/0", (11, 9): "0/1", (0, 14): "1/1", (5, 1): "0/0"}
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    return grade_mistakes(tmp_path_factory.mktemp("grading_sequencing"), ASSIGNMENT, _mistakes)
-
-
 def _mistakes(answers: dict[str, str]) -> dict[str, dict[str, str]]:
     return {
         "accuracy": with_slip(
@@ -222,6 +217,9 @@ def _mistakes(answers: dict[str, str]) -> dict[str, dict[str, str]]:
             "answer_low_coverage": 'answer_low_coverage = "A"',
         },
     }
+
+
+graded = graded_fixture(ASSIGNMENT, _mistakes)
 
 
 @pytest.mark.slow
