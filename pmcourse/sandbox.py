@@ -145,10 +145,10 @@ def bwrap_arguments(
     options += ["--clearenv", "--proc", "/proc", "--dev", "/dev"]
     for link, target in (("/bin", "usr/bin"), ("/lib", "usr/lib"), ("/lib64", "usr/lib64")):
         options += ["--symlink", target, link]
+    for folder in ("/tmp", "/home/learner"):  # first: a course under /tmp is bound over it
+        options += ["--size", str(_TMPFS_MB * 2**20), "--tmpfs", folder]
     for path, descriptor in sorted(binds.items()):
         options += ["--ro-bind-fd", str(descriptor), path]
-    for folder in ("/tmp", "/home/learner"):
-        options += ["--size", str(_TMPFS_MB * 2**20), "--tmpfs", folder]
     for folder in sorted({str(Path(path).parent) for path in files}):
         options += ["--dir", folder]
     options += ["--dir", WORK_DIR]

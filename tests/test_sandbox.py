@@ -80,6 +80,28 @@ def test_the_sandbox_sees_the_library_and_data_but_not_the_course(bwrap, tmp_pat
     assert user == (str(sandbox.SANDBOX_USER_ID) if os.geteuid() == 0 else str(os.getuid()))
 
 
+def test_the_sandbox_imports_the_graders_course_even_from_a_closed_folder(bwrap, tmp_path):
+    # pytest's folders are closed to other users; a course copy there (the scaffold
+    # test's) must still be what the kernel imports, as `nobody` when run as root
+    copy = tmp_path / "course"
+    shutil.copytree(ROOT / "pmcourse", copy / "pmcourse", ignore=shutil.ignore_patterns("__py*"))
+    (copy / "pmcourse" / "copy_marker.py").write_text("HERE = True\n")
+    ipc = sandbox.private_folder()
+    code = "import pmcourse, pmcourse.copy_marker; print(pmcourse.__file__)"
+    try:
+        result = subprocess.run(
+            [*sandbox.launcher_command(ipc, None, 500, 64, None), sys.executable, "-c", code],
+            env={**os.environ, "PYTHONPATH": str(copy)},
+            cwd=copy,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        shutil.rmtree(ipc)
+    assert result.stdout.strip() == str(copy / "pmcourse" / "__init__.py"), result.stderr
+
+
 def test_the_sandbox_cannot_write_outside_its_own_folders_or_reach_the_network(bwrap, tmp_path):
     server = socket.create_server(("127.0.0.1", 0))
     port = server.getsockname()[1]
