@@ -18,7 +18,7 @@ When grading runs as root (a server, CI), the kernel runs as the unprivileged
 user ``nobody`` inside the sandbox. The kernel talks to nbgrader through
 Unix sockets in a private folder (ZeroMQ's ``ipc`` transport), the only
 thing shared with the grader besides the read-only files.
-:class:`SandboxedKernelManager` starts kernels this way; ``python -m
+:class:`pmcourse.safe_autograde.SandboxedKernelManager` starts kernels this way; ``python -m
 pmcourse.sandbox`` is the small launcher it runs, which sets the limits,
 drops root and hands over to ``bwrap``.
 """
@@ -285,23 +285,22 @@ def create_cgroup(name: str, memory_mb: float, processes: int) -> bool:
     """
     folders = _cgroup_folders(name)
     v2 = folders["memory"] == folders["pids"]
-    limits = {
-        "memory": {
-            ("memory.max" if v2 else "memory.limit_in_bytes"): str(int(memory_mb * 2**20)),
-            ("memory.swap.max" if v2 else "memory.swappiness"): "0",
-        },
-        "pids": {"pids.max": str(processes)},
-    }
+    limits = [  # (kind, setting, value); a missing limit file (controller off) is a failure
+        ("memory", "memory.max" if v2 else "memory.limit_in_bytes", int(memory_mb * 2**20)),
+        ("pids", "pids.max", processes),
+    ]
     try:
-        for kind, folder in folders.items():
-            folder.mkdir(exist_ok=True)
-            for setting, value in limits[kind].items():
-                if (folder / setting).exists():
-                    (folder / setting).write_text(value)
-        return True
+        for kind, setting, value in limits:
+            folders[kind].mkdir(exist_ok=True)
+            with open(folders[kind] / setting, "r+") as limit:  # "r+": never creates a file
+                limit.write(str(value))
     except OSError:
         remove_cgroup(name)
         return False
+    swap = folders["memory"] / ("memory.swap.max" if v2 else "memory.swappiness")
+    with contextlib.suppress(OSError):  # no swap for the sandbox, where the system has it
+        swap.write_text("0")
+    return True
 
 
 @functools.cache

@@ -130,6 +130,14 @@ def test_the_sandbox_cannot_write_outside_its_own_folders_or_reach_the_network(b
     assert not (ROOT / "pmcourse" / "x.py").exists()
 
 
+def test_a_control_group_without_its_limits_is_not_used(tmp_path, monkeypatch):
+    # cgroup v2 with the memory and pids controllers off: no memory.max to write
+    (tmp_path / "cgroup.controllers").write_text("cpu io\n")
+    monkeypatch.setattr(sandbox, "_CGROUP_ROOT", tmp_path)
+    assert sandbox.create_cgroup("pmcourse-sandbox-test", 100, 10) is False
+    assert not (tmp_path / "pmcourse-sandbox-test").exists()
+
+
 def test_a_missing_bubblewrap_is_said_plainly_and_stops_grading(monkeypatch, tmp_path, capsys):
     sandbox.sandbox_problem.cache_clear()
     monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
