@@ -19,6 +19,8 @@ second judgement, which sees only plain values.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 from pathlib import Path
@@ -30,7 +32,7 @@ from traitlets import Float, Integer
 
 from pmcourse import verdict
 from pmcourse.datasets import kept_in_memory
-from pmcourse.grading_kernel import export_cell_source
+from pmcourse.grading_kernel import cell_key, export_cell_source
 from pmcourse.sandbox import (
     SANDBOX_USER_ID,
     cgroup_out_of_memory,
@@ -133,6 +135,27 @@ class SandboxedExecute(Execute):
         return nb, resources
 
 
+#: Verdicts already given in this process, by test cell and records (see _judged).
+_VERDICTS: dict[str, verdict.Verdict] = {}
+_MAX_VERDICTS = 5000
+
+
+def _judged(source: str, groups: dict) -> verdict.Verdict:
+    """The verdict on a test cell's records, given once per distinct records.
+
+    A class hands in many identical answers (every correct one records the same
+    values), and the judgement is a pure function of the cell and its records.
+    """
+    runs = groups.get(cell_key(source)) or [[]]
+    key = hashlib.sha256(json.dumps([source, runs[-1]], sort_keys=True).encode()).hexdigest()
+    if key not in _VERDICTS:
+        if len(_VERDICTS) >= _MAX_VERDICTS:
+            _VERDICTS.clear()
+        with kept_in_memory():  # the same hidden tests for every submission: read data once
+            _VERDICTS[key] = verdict.judge_test_cell(source, groups)
+    return _VERDICTS[key]
+
+
 def judge_again(nb: nbformat.NotebookNode, exported: list) -> list[str]:
     """Judge each test cell that passed in the kernel again, on the exported records.
 
@@ -155,8 +178,7 @@ def judge_again(nb: nbformat.NotebookNode, exported: list) -> list[str]:
             continue
         if any(output.output_type == "error" for output in cell.get("outputs", [])):
             continue  # failed in the kernel already: no points either way
-        with kept_in_memory():  # the same hidden tests for every submission: read data once
-            judged = verdict.judge_test_cell(cell.source, groups)
+        judged = _judged(cell.source, groups)
         if not judged.passed:
             failed.append(meta.get("grade_id", "?"))
             message = f"Checked again outside the notebook: {judged.message}"
