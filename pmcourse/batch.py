@@ -391,7 +391,7 @@ def _grade_one(api, task: _Task, student: str, db_url: str) -> Outcome:
         result = api.autograde(task.assignment, student, force=True, create=True)
         outcome.log = result.get("log", "")
         outcome.graded = bool(result["success"])
-        out_of_memory = any("memory" in note for note in notes)
+        out_of_memory = any("(the sandbox's limit)" in note for note in notes)
         if not result["success"] and not out_of_memory:
             outcome.reasons.append(_nbgrader_failure(result.get("error", ""), outcome.log))
         outcome.reasons += notes
