@@ -386,28 +386,26 @@ def _grade_one(api, task: _Task, student: str, db_url: str) -> Outcome:
             outcome.reasons += edits
             outcome.false_alarms += alarms
     if gradable:
-        notes = _sandbox_notes(task)
-        notes.clear()
+        sandbox = _sandbox_run(task)
+        sandbox.reset()  # nothing of the previous student's run is reported for this one
         result = api.autograde(task.assignment, student, force=True, create=True)
         outcome.log = result.get("log", "")
         outcome.graded = bool(result["success"])
-        out_of_memory = any("(the sandbox's limit)" in note for note in notes)
-        if not result["success"] and not out_of_memory:
+        if not result["success"] and not sandbox.out_of_memory:  # its note says why instead
             outcome.reasons.append(_nbgrader_failure(result.get("error", ""), outcome.log))
-        outcome.reasons += notes
+        outcome.reasons += sandbox.notes
         outcome.reasons += _stopped_cells(task.course / "autograded" / student / task.assignment)
         outcome.record = _read_record(db_url, task.course_id, task.assignment, student)
     outcome.seconds = time.perf_counter() - start
     return outcome
 
 
-def _sandbox_notes(task: _Task) -> list[str]:
-    """Where the sandboxed grader leaves its reasons for review (empty without it)."""
-    if task.sandbox_memory_mb is None:
-        return []
-    from pmcourse.safe_autograde import REVIEW_NOTES
+def _sandbox_run(task: _Task):
+    """What the sandboxed grader reports of a notebook (``safe_autograde.SandboxRun``);
+    a fresh empty report without the sandbox."""
+    from pmcourse.safe_autograde import LAST_RUN, SandboxRun
 
-    return REVIEW_NOTES
+    return SandboxRun() if task.sandbox_memory_mb is None else LAST_RUN
 
 
 def _worker(connection, task: _Task, db_url: str, cell_timeout: float | None, log: str) -> None:

@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -44,15 +45,28 @@ from pmcourse.sandbox import (
 )
 
 __all__ = [
-    "REVIEW_NOTES",
+    "LAST_RUN",
+    "SandboxRun",
     "SandboxedExecute",
     "SandboxedKernelManager",
     "autograde_steps",
     "judge_again",
 ]
 
-#: Reasons for review found while the last notebook ran (read by pmcourse.batch).
-REVIEW_NOTES: list[str] = []
+
+@dataclass
+class SandboxRun:
+    """What the sandboxed Execute step found in the last notebook (read by pmcourse.batch)."""
+
+    notes: list[str] = field(default_factory=list)  # reasons for the instructor's review
+    out_of_memory: bool = False  # the sandbox's memory limit stopped the kernel
+
+    def reset(self) -> None:
+        self.notes.clear()
+        self.out_of_memory = False
+
+
+LAST_RUN = SandboxRun()
 
 
 class SandboxedKernelManager(AsyncKernelManager):
@@ -118,8 +132,8 @@ class SandboxedExecute(Execute):
                 f"{problem} (`pmcourse grade ASSIGNMENT --unsafe` grades trusted work "
                 "without a sandbox.)"
             )
-        REVIEW_NOTES.clear()
-        REVIEW_NOTES.extend(verdict.tampering_signs(nb))
+        LAST_RUN.reset()
+        LAST_RUN.notes.extend(verdict.tampering_signs(nb))
         nb.cells.append(nbformat.v4.new_code_cell(export_cell_source()))
         try:
             nb, resources = super().preprocess(nb, resources, km)
@@ -127,7 +141,8 @@ class SandboxedExecute(Execute):
             export = nb.cells.pop()
             manager = getattr(self, "sandbox_manager", None)
             if manager is not None and manager.out_of_memory:
-                REVIEW_NOTES.append(
+                LAST_RUN.out_of_memory = True
+                LAST_RUN.notes.append(
                     f"it used more than {manager.memory_limit_mb:g} MB of memory (the "
                     "sandbox's limit), so its kernel was stopped; not graded"
                 )
@@ -188,7 +203,7 @@ def judge_again(nb: nbformat.NotebookNode, exported: list) -> list[str]:
                 )
             )
     if failed:
-        REVIEW_NOTES.append(
+        LAST_RUN.notes.append(
             f"test cell(s) {', '.join(failed)} passed inside the notebook but not when "
             f"checked again outside it{problem}: the submission may change how it is graded"
         )

@@ -206,8 +206,9 @@ def _reveal(paths: list[Path]) -> None:
         os.close(descriptor)
 
 
-def _open_path(path: str | Path) -> int:
-    descriptor = os.open(path, os.O_PATH | os.O_CLOEXEC)
+def _handed_on(path: str | Path, flags: int = os.O_PATH) -> int:
+    """A descriptor of `path` that bwrap inherits (opened while the launcher may be root)."""
+    descriptor = os.open(path, flags | os.O_CLOEXEC)
     os.set_inheritable(descriptor, True)
     return descriptor
 
@@ -221,15 +222,16 @@ def _submission_files(folder: Path | None) -> dict[str, int]:
         if path.is_file() and not path.is_symlink() and ".ipynb_checkpoints" not in path.parts:
             if len(found) == _MAX_FILES:
                 break
-            descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-            os.set_inheritable(descriptor, True)
-            found[f"{WORK_DIR}/{path.relative_to(folder).as_posix()}"] = descriptor
+            found[f"{WORK_DIR}/{path.relative_to(folder).as_posix()}"] = _handed_on(
+                path, os.O_RDONLY
+            )
     return found
 
 
-def _environment(ipc_dir: Path) -> dict[str, str]:
-    """The kernel's environment: the course's essentials and a few harmless settings."""
-    data = [path for path in course_paths() if path.name == "data"]
+def _environment(paths: list[Path]) -> dict[str, str]:
+    """The kernel's environment: the course's essentials (`paths`: :func:`course_paths`)
+    and a few harmless settings."""
+    data = [path for path in paths if path.name == "data"]
     environment = {
         "HOME": "/home/learner",
         "PATH": f"{Path(sys.prefix) / 'bin'}:/usr/local/bin:/usr/bin:/bin",
@@ -240,7 +242,6 @@ def _environment(ipc_dir: Path) -> dict[str, str]:
         "VIRTUAL_ENV": sys.prefix,
         # the kernel imports the pmcourse the grader runs (a course copy's, in tests)
         "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
-        "PMCOURSE_SANDBOX": str(ipc_dir),
     }
     if data:
         environment["PMCOURSE_DATA"] = str(data[0])
@@ -256,12 +257,10 @@ def _font_cache() -> dict[str, int]:
     cache = os.environ.get("MPLCONFIGDIR") or Path(
         os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "matplotlib"
     )
-    copies = {}
-    for path in Path(cache).glob("fontlist-*.json"):
-        descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-        os.set_inheritable(descriptor, True)
-        copies[f"{_MPLCONFIGDIR}/{path.name}"] = descriptor
-    return copies
+    return {
+        f"{_MPLCONFIGDIR}/{path.name}": _handed_on(path, os.O_RDONLY)
+        for path in Path(cache).glob("fontlist-*.json")
+    }
 
 
 # --------------------------------------------------------------------------
@@ -374,11 +373,12 @@ def launch(
     if limited_by_cgroup:
         join_cgroup(cgroup)
     files = _submission_files(workdir) | _font_cache()  # before /root may be covered
+    paths = course_paths()
     if os.geteuid() == 0:
-        _reveal(course_paths())
-    binds = {path: _open_path(path) for path in _SYSTEM_PATHS if os.path.exists(path)}
-    binds.update({str(path): _open_path(path) for path in course_paths()})
-    options = bwrap_arguments(binds, files, ipc_dir, _environment(ipc_dir))
+        _reveal(paths)
+    binds = {path: _handed_on(path) for path in _SYSTEM_PATHS if os.path.exists(path)}
+    binds.update({str(path): _handed_on(path) for path in paths})
+    options = bwrap_arguments(binds, files, ipc_dir, _environment(paths))
     # inside: at most `processes` processes and threads; per-process memory only
     # where no control group holds the whole sandbox
     rlimits = [f"--nproc={processes}", "--core=0", f"--fsize={_TMPFS_MB * 2**20}"]
@@ -407,17 +407,14 @@ def sandbox_problem() -> str | None:
         )
     if not os.path.exists("/usr/bin/prlimit"):
         return "prlimit is missing, so the sandbox cannot limit processes: install util-linux."
-    with tempfile.TemporaryDirectory(prefix="pmcourse-sandbox-check-") as folder:
-        ipc_dir = Path(folder)
-        if os.geteuid() == 0:
-            os.chown(ipc_dir, SANDBOX_USER_ID, SANDBOX_USER_ID)
-        command = [*launcher_command(ipc_dir, None, 500, 64, None), sys.executable, "-c", "pass"]
-        try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=60)
-        except subprocess.TimeoutExpired:
-            return (
-                "bubblewrap did not start a sandbox within 60 s. Try again, or see the IT guide."
-            )
+    ipc_dir = private_folder("pmcourse-sandbox-check-")
+    command = [*launcher_command(ipc_dir, None, 500, 64, None), sys.executable, "-c", "pass"]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        return "bubblewrap did not start a sandbox within 60 s. Try again, or see the IT guide."
+    finally:
+        shutil.rmtree(ipc_dir, ignore_errors=True)
     if result.returncode != 0:
         detail = (result.stderr.strip().splitlines() or ["no message"])[-1]
         return (
